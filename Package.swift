@@ -1,0 +1,77 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "reconciler",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "reconciler", targets: ["reconciler"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries: a modulemap and a shim header each, nothing else.
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // The pure core: value types shared by every adapter, no I/O.
+        .target(name: "ReconcilerCore", swiftSettings: upcoming),
+
+        // Adapters around the core.
+        .target(
+            name: "ReconcilerGit",
+            dependencies: ["CGit2", "ReconcilerCore"],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "ReconcilerSystemd",
+            dependencies: [
+                "CSystemd", "ReconcilerCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+
+        // Composition root: argument parsing, output, logging bootstrap.
+        .target(
+            name: "ReconcilerCLI",
+            dependencies: [
+                "ReconcilerCore", "ReconcilerGit", "ReconcilerSystemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "reconciler",
+            dependencies: ["ReconcilerCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: upcoming
+        ),
+
+        .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ReconcilerGitTests",
+            dependencies: ["ReconcilerGit", "ReconcilerCore"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ReconcilerSystemdTests",
+            dependencies: [
+                "ReconcilerSystemd", "ReconcilerCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // Real systemd hosts booted by scripts/testbed; see Tests/EndToEndTests/Testbed.swift.
+        .testTarget(name: "EndToEndTests", swiftSettings: upcoming),
+    ],
+    swiftLanguageModes: [.v6]
+)

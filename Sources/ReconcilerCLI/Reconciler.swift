@@ -1,0 +1,13 @@
+public import ArgumentParser
+
+/// The `reconciler` command: a pull-based GitOps agent for systemd hosts.
+public struct Reconciler: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "reconciler",
+        abstract: "Converge this host's systemd units and containers to the desired state in a git repository.",
+        version: ReconcilerVersion.current,
+        subcommands: [Status.self, Version.self]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,54 @@
+internal import CGit2
+public import ReconcilerCore
+
+/// An open git repository (bare or with a work tree), owning its `git_repository*`.
+///
+/// Not `Sendable`: libgit2 objects must not be used from two threads at once. Confine an
+/// instance to one task or actor.
+public final class GitRepository {
+    private let handle: OpaquePointer
+    /// The path the repository was opened from.
+    public let path: String
+
+    private init(owning handle: OpaquePointer, path: String) {
+        self.handle = handle
+        self.path = path
+    }
+
+    deinit {
+        git_repository_free(handle)
+    }
+
+    /// Opens the repository at `path` (its work tree, its `.git` folder or a bare repository).
+    /// - Throws: `GitError` when `path` is not a git repository or cannot be read.
+    public static func open(at path: String) throws(GitError) -> GitRepository {
+        GitLibrary.ensureInitialized()
+        var repo: OpaquePointer?
+        try check("open repository at \(path)") { git_repository_open(&repo, path) }
+        guard let repo else {
+            throw GitError(operation: "open repository at \(path)", code: -1, errorClass: 0, message: "no handle")
+        }
+        return GitRepository(owning: repo, path: path)
+    }
+
+    /// Resolves `ref` (a branch, tag, full ref name, commit id or any git revision
+    /// expression) to the commit it names and returns that commit's metadata.
+    /// - Throws: `GitError` when the revision does not exist or is not a commit.
+    public func revision(at ref: String) throws(GitError) -> Revision {
+        let commit = try commit(at: ref)
+        return commit.revision
+    }
+
+    func commit(at ref: String) throws(GitError) -> GitCommit {
+        let operation = "resolve '\(ref)' in \(path)"
+        var object: OpaquePointer?
+        try check(operation) { git_revparse_single(&object, handle, ref) }
+        defer { git_object_free(object) }
+        var peeled: OpaquePointer?
+        try check(operation) { git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) }
+        guard let peeled else {
+            throw GitError(operation: operation, code: -1, errorClass: 0, message: "no commit")
+        }
+        return GitCommit(owning: peeled, repository: self)
+    }
+}
