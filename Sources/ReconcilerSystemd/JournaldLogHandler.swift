@@ -39,7 +39,8 @@ public struct JournaldLogHandler: LogHandler {
         )
         let code = Self.send(entry)
         if code < 0 {
-            let line = "\(identifier): journal write failed (\(String(cString: strerror(-code)))): \(entry.fields[0].value)\n"
+            let line =
+                "\(identifier): journal write failed (\(String(cString: strerror(-code)))): \(entry.fields[0].value)\n"
             _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
         }
     }

@@ -23,13 +23,14 @@ struct RevisionTests {
 }
 
 struct SystemdManagerInfoTests {
-    @Test(arguments: [
-        ("252.38-1~deb12u1", 252),
-        ("255", 255),
-        ("257.4-arch1-1", 257),
-        ("", nil),
-        ("unknown", nil),
-    ] as [(String, Int?)])
+    @Test(
+        arguments: [
+            ("252.38-1~deb12u1", 252),
+            ("255", 255),
+            ("257.4-arch1-1", 257),
+            ("", nil),
+            ("unknown", nil),
+        ] as [(String, Int?)])
     func majorVersionIsTheLeadingNumber(version: String, major: Int?) {
         #expect(SystemdManagerInfo(version: version, systemState: "running").majorVersion == major)
     }

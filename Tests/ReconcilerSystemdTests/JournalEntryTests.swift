@@ -33,19 +33,22 @@ struct JournalEntryTests {
             metadata: ["service": "blog", "commit": "abc123", "actions": .array(["restart", "write"])],
             file: "Engine/Apply.swift", function: "apply()", line: 42)
 
-        #expect(entry.fields.map(\.name) == [
-            "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
-            "RECONCILER_ACTIONS", "RECONCILER_COMMIT", "RECONCILER_SERVICE",
-        ])
-        #expect(entry.fields.map(\.value) == [
-            "applied plan", "5", "reconciler", "Engine/Apply.swift", "42", "apply()",
-            "restart,write", "abc123", "blog",
-        ])
+        #expect(
+            entry.fields.map(\.name) == [
+                "MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "CODE_FILE", "CODE_LINE", "CODE_FUNC",
+                "RECONCILER_ACTIONS", "RECONCILER_COMMIT", "RECONCILER_SERVICE",
+            ])
+        #expect(
+            entry.fields.map(\.value) == [
+                "applied plan", "5", "reconciler", "Engine/Apply.swift", "42", "apply()",
+                "restart,write", "abc123", "blog",
+            ])
     }
 
     @Test func anErrorIsAppendedToTheMessageAndKeptAsAField() {
         struct Boom: Error, CustomStringConvertible { var description: String { "disk on fire" } }
-        let entry = JournalEntry(identifier: "reconciler", level: .error, message: "run failed", metadata: [:], error: Boom())
+        let entry = JournalEntry(
+            identifier: "reconciler", level: .error, message: "run failed", metadata: [:], error: Boom())
 
         #expect(entry.fields.first { $0.name == "MESSAGE" }?.value == "run failed: disk on fire")
         #expect(entry.fields.first { $0.name == "RECONCILER_ERROR" }?.value == "disk on fire")

@@ -1,0 +1,29 @@
+# Two commands matter: `make test` (everything, from a fresh Debian 12 machine) and,
+# later, `make demo`. The rest are shortcuts for working on the code.
+SWIFT ?= swift
+
+.PHONY: test build release deps testbed-image format lint clean-testbed
+
+test:
+	scripts/run-tests
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --static-swift-stdlib
+
+deps:
+	scripts/install-dependencies
+
+testbed-image:
+	scripts/testbed image
+
+clean-testbed:
+	scripts/testbed stop --all
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
