@@ -1,0 +1,44 @@
+"""Flaskr: a small blog, used as the example workload that the reconciler deploys.
+
+The application is built by a factory so that gunicorn, the flask CLI and every test
+get their own fully configured instance.
+"""
+
+import os
+
+from flask import Flask
+
+from . import auth, blog, db, health
+from .config import database_path, load_or_create_secret_key
+
+
+def create_app(test_config=None):
+    """Build the application; test_config overrides the settings read from the environment."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATABASE=database_path(),
+        SECRET_KEY=os.environ.get("FLASKR_SECRET_KEY"),
+        # Browsers then leave the session cookie off cross-site form posts.
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+
+    database = os.path.abspath(app.config["DATABASE"])
+    app.config["DATABASE"] = database
+    data_dir = os.path.dirname(database)
+    os.makedirs(data_dir, exist_ok=True)
+
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = load_or_create_secret_key(os.path.join(data_dir, "secret_key"))
+
+    # A fresh volume needs no manual step: the tables are created here when missing.
+    db.create_schema(database)
+    db.init_app(app)
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(blog.bp)
+    app.register_blueprint(health.bp)
+    # The blog's index is the site's front page.
+    app.add_url_rule("/", endpoint="index")
+    return app
