@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
@@ -23,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
         // The pure core: value types shared by every adapter, no I/O.
-        .target(name: "ReconcilerCore", swiftSettings: upcoming),
+        .target(name: "ReconcilerCore", dependencies: ["Yams"], swiftSettings: upcoming),
 
         // Adapters around the core.
         .target(
@@ -56,7 +57,17 @@ let package = Package(
             swiftSettings: upcoming
         ),
 
-        .testTarget(name: "ReconcilerCoreTests", dependencies: ["ReconcilerCore"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ReconcilerCoreTests",
+            dependencies: ["ReconcilerCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ReconcilerCLITests",
+            dependencies: ["ReconcilerCLI", "ReconcilerCore"],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "ReconcilerGitTests",
             dependencies: ["ReconcilerGit", "ReconcilerCore"],

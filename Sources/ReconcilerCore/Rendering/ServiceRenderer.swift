@@ -1,0 +1,125 @@
+/// Renders a `Service` to the systemd unit that runs its container.
+///
+/// The podman flavour follows what Podman Quadlet generates for a `.container` file
+/// (podman 4.x, pkg/systemd/quadlet/quadlet.go `ConvertContainer`): Type=notify with
+/// `--sdnotify=conmon` so the unit is started only once the container runs, conmon as the
+/// main process, `--cgroups=split` with Delegate=yes, KillMode=mixed, and a cidfile-based
+/// `podman rm` on stop. The docker flavour supervises an attached `docker run`.
+public struct ServiceRenderer: Sendable {
+    public var runtime: ContainerRuntime
+
+    public init(runtime: ContainerRuntime) {
+        self.runtime = runtime
+    }
+
+    /// The unit for `service`, running `image` (a full image reference).
+    /// - Parameter source: the repository path of the document, recorded in the ownership marker.
+    public func render(_ service: ServiceSpec, image: String) -> RenderedUnit {
+        let source = service.location.file
+        var lines: [String] = []
+        lines.append("[Unit]")
+        lines.append("Description=\(SystemdEscaping.specifierSafe(service.description ?? "Service \(service.name)"))")
+        lines.append(OwnershipMarker.line(source: source))
+        lines.append("Wants=network-online.target")
+        lines.append("After=network-online.target")
+        if runtime == .docker {
+            lines.append("Requires=docker.service")
+            lines.append("After=docker.service")
+        }
+        for dependency in service.after.sorted() {
+            lines.append("Requires=\(dependency).service")
+            lines.append("After=\(dependency).service")
+        }
+        lines.append("")
+        lines.append("[Service]")
+        switch runtime {
+        case .podman: lines += podmanService(service, image: image)
+        case .docker: lines += dockerService(service, image: image)
+        }
+        lines.append("Restart=\(service.restart.rawValue)")
+        // systemd's 100 ms default would exhaust the start limit in half a second.
+        lines.append("RestartSec=5s")
+        lines.append("SyslogIdentifier=%N")
+        lines.append("")
+        lines.append("[Install]")
+        lines.append("WantedBy=multi-user.target")
+        let contents = OwnershipMarker.header(source: source) + lines.joined(separator: "\n") + "\n"
+        return RenderedUnit(name: service.unitName, contents: contents, source: source)
+    }
+
+    private func podmanService(_ service: ServiceSpec, image: String) -> [String] {
+        let cidfile = ExecWord.specifiers("--cidfile=%t/%N.cid")
+        var run: [ExecWord] = [
+            .literal(runtime.executable), "run",
+            "--name", .literal(service.name),
+            cidfile,
+            "--replace", "--rm", "-d",
+            "--cgroups=split", "--sdnotify=conmon",
+            // The reconciler builds or pulls before it starts anything: a start must never
+            // wait on a registry, and a missing image must fail loudly.
+            "--pull=never",
+            "--label", .literal("io.reconciler.service=\(service.name)"),
+        ]
+        run += containerOptions(service).map(ExecWord.literal)
+        run.append(.literal(image))
+        run += service.command.map(ExecWord.literal)
+        let remove: [ExecWord] = [.literal(runtime.executable), "rm", "-v", "-f", "-i", cidfile]
+        // podman 4.3 leaves the cidfile behind, and `run --cidfile` refuses to start while it exists.
+        let removeCidfile: [ExecWord] = ["/usr/bin/rm", "-f", .specifiers("%t/%N.cid")]
+        return [
+            "Type=notify",
+            "NotifyAccess=all",
+            "Delegate=yes",
+            "KillMode=mixed",
+            "Environment=PODMAN_SYSTEMD_UNIT=%n",
+            "ExecStartPre=-\(SystemdEscaping.execLine(removeCidfile))",
+            "ExecStart=\(SystemdEscaping.execLine(run))",
+            "ExecStop=\(SystemdEscaping.execLine(remove))",
+            "ExecStopPost=-\(SystemdEscaping.execLine(remove))",
+            "ExecStopPost=-\(SystemdEscaping.execLine(removeCidfile))",
+        ]
+    }
+
+    private func dockerService(_ service: ServiceSpec, image: String) -> [String] {
+        let docker = ExecWord.literal(runtime.executable)
+        let name = ExecWord.literal(service.name)
+        var run: [ExecWord] = [
+            docker, "run",
+            "--name", name,
+            "--rm",
+            "--pull=never",
+            "--label", .literal("io.reconciler.service=\(service.name)"),
+        ]
+        run += containerOptions(service).map(ExecWord.literal)
+        run.append(.literal(image))
+        run += service.command.map(ExecWord.literal)
+        return [
+            "Type=exec",
+            // A container left over from a crash would make `docker run --name` fail.
+            "ExecStartPre=-\(SystemdEscaping.execLine([docker, "rm", "-f", name]))",
+            "ExecStart=\(SystemdEscaping.execLine(run))",
+            "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))",
+        ]
+    }
+
+    /// Options both engines understand, in a fixed order so output is deterministic.
+    private func containerOptions(_ service: ServiceSpec) -> [String] {
+        var options: [String] = []
+        if let user = service.user {
+            options += ["--user", user]
+        }
+        for port in service.ports {
+            options += ["--publish", port.publishArgument]
+        }
+        for volume in service.volumes {
+            options += ["--volume", volume.volumeArgument]
+        }
+        for file in service.environmentFiles {
+            options += ["--env-file", file]
+        }
+        for key in service.environment.keys.sorted() {
+            options += ["--env", "\(key)=\(service.environment[key] ?? "")"]
+        }
+        return options
+    }
+}
