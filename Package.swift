@@ -66,6 +66,8 @@ let package = Package(
         .testTarget(
             name: "ReconcilerCLITests",
             dependencies: ["ReconcilerCLI", "ReconcilerCore"],
+            // Golden files are read through #filePath, not bundled.
+            exclude: ["Fixtures"],
             swiftSettings: upcoming
         ),
         .testTarget(
