@@ -29,7 +29,7 @@ let package = Package(
         // Adapters around the core.
         .target(
             name: "ReconcilerGit",
-            dependencies: ["CGit2", "ReconcilerCore"],
+            dependencies: ["CGit2", "ReconcilerCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
         .target(
@@ -54,6 +54,13 @@ let package = Package(
         .executableTarget(
             name: "reconciler",
             dependencies: ["ReconcilerCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: upcoming
+        ),
+
+        // Benchmarks that print their numbers beside a peer's (`make bench`).
+        .executableTarget(
+            name: "reconciler-bench",
+            dependencies: ["ReconcilerCore", "ReconcilerGit"],
             swiftSettings: upcoming
         ),
 

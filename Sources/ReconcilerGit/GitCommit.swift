@@ -3,7 +3,7 @@ import ReconcilerCore
 
 /// A commit object, owning its `git_commit*` and keeping its repository alive.
 final class GitCommit {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     // libgit2 objects point into their repository: it must outlive them.
     private let repository: GitRepository
 

@@ -32,6 +32,18 @@ public final class GitRepository {
         return GitRepository(owning: repo, path: path)
     }
 
+    /// Opens a bare repository at exactly `path`, without searching parent folders and
+    /// without libgit2's owner check (the agent's own mirror, created by the agent).
+    static func openBare(at path: String) throws(GitError) -> GitRepository {
+        GitLibrary.ensureInitialized()
+        var repo: OpaquePointer?
+        try check("open the mirror at \(path)") { git_repository_open_bare(&repo, path) }
+        guard let repo else {
+            throw GitError(operation: "open the mirror at \(path)", code: -1, errorClass: 0, message: "no handle")
+        }
+        return GitRepository(owning: repo, path: path)
+    }
+
     /// Resolves `ref` (a branch, tag, full ref name, commit id or any git revision
     /// expression) to the commit it names and returns that commit's metadata.
     /// - Throws: `GitError` when the revision does not exist or is not a commit.

@@ -33,6 +33,11 @@ final class TemporaryGitRepository {
 
     @discardableResult
     func git(_ arguments: String...) throws -> String {
+        try git(arguments: arguments)
+    }
+
+    @discardableResult
+    func git(arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
         process.arguments = ["-C", path] + arguments
@@ -49,7 +54,8 @@ final class TemporaryGitRepository {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
+            throw CocoaError(
+                .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "git \(arguments) in \(path) failed"])
         }
         return String(decoding: data, as: UTF8.self)
     }

@@ -1,0 +1,160 @@
+import Foundation
+public import Logging
+public import ReconcilerCore
+
+/// The desired state's only way in: a bare mirror of the tracked branch, tag or commit,
+/// kept up to date through a network helper with a deadline, checked for damage and,
+/// when configured, for signatures, before any commit is handed out.
+///
+/// Not `Sendable`: use it from one task at a time, as the agent runs one sync at a time.
+public final class GitSource {
+    public let configuration: GitSourceConfiguration
+    let helperProcess: RemoteHelperProcess
+    let logger: Logger
+
+    public init(
+        configuration: GitSourceConfiguration, launcher: RemoteHelperLauncher = .currentExecutable(),
+        logger: Logger = Logger(label: "reconciler.git")
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        helperProcess = RemoteHelperProcess(
+            launcher: launcher, homeDirectory: configuration.helperHome, timeout: configuration.timeout)
+    }
+
+    // MARK: The cheap check
+
+    /// The id the tracked branch or tag has on the remote now, by listing the remote's
+    /// references: no objects are transferred. For a pinned commit, the commit itself.
+    public func remoteHead() throws(SourceError) -> String {
+        guard let name = configuration.reference.remoteName else {
+            if case .commit(let id) = configuration.reference { return id }
+            return ""
+        }
+        let request = RemoteRequest(
+            operation: .listReferences, url: configuration.url, credentials: configuration.credentials)
+        let references = try perform(request, doing: "list the references of \(shownURLForMessages)").references
+        guard let reference = references.first(where: { $0.name == name }) else {
+            throw SourceError(
+                .referenceMissing,
+                "\(configuration.reference) is not on \(shownURLForMessages) (deleted or renamed?); the host stays on its last good commit until it is back or the configuration names another"
+            )
+        }
+        return reference.id
+    }
+
+    /// Whether the mirror already has what the remote's tracked reference points at,
+    /// so that no fetch is needed.
+    public func mirrorIsCurrent(remoteHead: String) -> Bool {
+        guard let mirror = try? GitRepository.openBare(at: configuration.mirrorPath) else { return false }
+        return mirror.referenceID(configuration.reference.mirrorName) == remoteHead && mirror.containsObject(remoteHead)
+    }
+
+    // MARK: Updating
+
+    /// Brings the mirror up to date (fetching only when the remote moved) and returns the
+    /// commit to apply, checked for damage and, with a signature policy, for its signature.
+    ///
+    /// - Parameter lastAccepted: the commit the host runs now, to tell a fast-forward from a
+    ///   rewritten history, and to skip re-verifying a commit already accepted.
+    public func update(lastAccepted: String?) throws(SourceError) -> SourceUpdate {
+        var fetched = false
+        let target: String
+        switch configuration.reference {
+        case .commit(let id):
+            if !((try? GitRepository.openBare(at: configuration.mirrorPath))?.containsObject(id) ?? false) {
+                try fetch()
+                fetched = true
+            }
+            guard (try? GitRepository.openBare(at: configuration.mirrorPath))?.containsObject(id) == true else {
+                throw SourceError(
+                    .referenceMissing,
+                    "commit \(id) is not reachable from any branch or tag of \(shownURLForMessages); check the pinned id")
+            }
+            target = id
+        case .branch, .tag:
+            let head = try remoteHead()
+            if !mirrorIsCurrent(remoteHead: head) {
+                try fetch(expecting: head)
+                fetched = true
+            }
+            target = head
+        }
+        let (revision, cloned) = try verifiedRevision(target)
+        fetched = fetched || cloned
+        let change = try classify(revision.id, lastAccepted: lastAccepted)
+        if case .rewritten(let old) = change {
+            if configuration.requireFastForward {
+                throw SourceError(
+                    .historyRewritten,
+                    "the history of \(configuration.reference) was rewritten: \(revision.id) does not descend from the applied commit \(old), and requireFastForward is set; push a commit on top of \(old), or apply it by hand"
+                )
+            }
+            logger.warning(
+                "history rewritten, following the new head",
+                metadata: ["commit": "\(revision.id)", "previous": "\(old)", "reference": "\(configuration.reference)"])
+        }
+        var signature: VerifiedSignature?
+        if let policy = configuration.signaturePolicy, revision.id != lastAccepted {
+            signature = try verifySignature(revision.id, policy: policy)
+        }
+        return SourceUpdate(commit: revision, change: change, fetched: fetched, signature: signature)
+    }
+
+    /// The mirror, for reading trees of commits `update` returned.
+    public func mirror() throws(SourceError) -> GitRepository {
+        do {
+            return try GitRepository.openBare(at: configuration.mirrorPath)
+        } catch {
+            throw SourceError(.mirrorDamaged, "cannot open the mirror: \(error)")
+        }
+    }
+
+    private func classify(_ commit: String, lastAccepted: String?) throws(SourceError) -> SourceUpdate.Change {
+        guard let lastAccepted else { return .first }
+        if lastAccepted == commit { return .unchanged }
+        var descends = try mirror().isCommit(commit, descendantOf: lastAccepted)
+        if descends == nil {
+            // The history between the two commits is unreadable: repair, then judge again.
+            logger.warning("mirror history unreadable, cloning again", metadata: ["commit": "\(commit)"])
+            discardMirror()
+            try fetch()
+            descends = try mirror().isCommit(commit, descendantOf: lastAccepted)
+        }
+        return descends == true ? .fastForward(from: lastAccepted) : .rewritten(from: lastAccepted)
+    }
+
+    private func verifySignature(_ commit: String, policy: SignaturePolicy) throws(SourceError) -> VerifiedSignature {
+        let mirror = try mirror()
+        do {
+            let signature = try mirror.verifySignature(ofCommit: commit, policy: policy)
+            logger.info(
+                "signature verified",
+                metadata: ["commit": "\(commit)", "signer": "\(signature.signer)"])
+            return signature
+        } catch {
+            throw SourceError(.signatureRefused, "\(error); the host stays on its last verified commit")
+        }
+    }
+}
+
+/// What `GitSource.update` found.
+public struct SourceUpdate: Sendable {
+    public enum Change: Sendable, Equatable {
+        /// Nothing was applied before.
+        case first
+        /// The same commit as last time.
+        case unchanged
+        /// A descendant of the last applied commit.
+        case fastForward(from: String)
+        /// Not a descendant: a force push, a moved tag, or a different pinned commit.
+        case rewritten(from: String)
+    }
+
+    public var commit: Revision
+    public var change: Change
+    /// Whether objects were fetched this time (false when the remote had not moved).
+    public var fetched: Bool
+    /// The verified signature, when a signature policy is set and the commit is new.
+    public var signature: VerifiedSignature?
+}

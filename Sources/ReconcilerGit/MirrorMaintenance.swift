@@ -1,0 +1,74 @@
+internal import CGit2
+import Foundation
+
+/// Creating the bare mirror and clearing what a killed fetch leaves behind.
+enum MirrorMaintenance {
+    /// Opens the bare mirror, creating it (in a temporary directory, then renamed into place)
+    /// when it does not exist, so a crash never leaves a half-initialised mirror under its name.
+    static func openOrCreate(at path: String) throws -> GitRepository {
+        if FileManager.default.fileExists(atPath: path) {
+            return try GitRepository.openBare(at: path)
+        }
+        let temporary = path + ".new-\(getpid())"
+        try? FileManager.default.removeItem(atPath: temporary)
+        GitLibrary.ensureInitialized()
+        var handle: OpaquePointer?
+        try check("create the mirror at \(temporary)") { git_repository_init(&handle, temporary, 1) }
+        git_repository_free(handle)
+        guard rename(temporary, path) == 0 else {
+            throw MirrorError("move the new mirror into \(path): \(String(cString: strerror(errno)))")
+        }
+        return try GitRepository.openBare(at: path)
+    }
+
+    /// Reads the mirror's configuration and every reference, so that damage there shows up
+    /// as damage to the mirror rather than as a failed fetch from the remote.
+    static func probe(_ repository: GitRepository) throws(GitError) {
+        let path = repository.path
+        var config: OpaquePointer?
+        try check("read the mirror's configuration in \(path)") { git_repository_config_snapshot(&config, repository.handle) }
+        git_config_free(config)
+        var names = git_strarray()
+        try check("list the mirror's references in \(path)") { git_reference_list(&names, repository.handle) }
+        defer { git_strarray_dispose(&names) }
+        for index in 0..<names.count {
+            guard let name = names.strings[index] else { continue }
+            var oid = git_oid()
+            let reference = String(cString: name)
+            try check("read the mirror's reference \(reference) in \(path)") {
+                git_reference_name_to_id(&oid, repository.handle, name)
+            }
+            // A fetch trusts that what the refs point at is present and negotiates from there:
+            // a missing object would be neither sent again nor noticed.
+            let id = GitOID.hex(&oid)
+            guard repository.containsObject(id) else {
+                throw GitError(
+                    operation: "check the mirror in \(path)", code: GIT_ENOTFOUND.rawValue,
+                    errorClass: Int32(GIT_ERROR_ODB.rawValue), message: "\(reference) points at \(id), which is missing")
+            }
+        }
+    }
+
+    /// Removes reference lock files and temporary packs. Only safe while holding `MirrorLock`:
+    /// then no one else is writing, and whatever is there was left by a helper that died.
+    static func removeLeftovers(in mirrorPath: String) {
+        let manager = FileManager.default
+        try? manager.removeItem(atPath: mirrorPath + "/packed-refs.lock")
+        try? manager.removeItem(atPath: mirrorPath + "/HEAD.lock")
+        if let references = manager.enumerator(atPath: mirrorPath + "/refs") {
+            for case let relative as String in references where relative.hasSuffix(".lock") {
+                try? manager.removeItem(atPath: mirrorPath + "/refs/" + relative)
+            }
+        }
+        let packs = mirrorPath + "/objects/pack"
+        for name in (try? manager.contentsOfDirectory(atPath: packs)) ?? [] where name.hasPrefix("pack_git2_") {
+            try? manager.removeItem(atPath: packs + "/" + name)
+        }
+        // Leftovers of an interrupted `openOrCreate`.
+        let parent = (mirrorPath as NSString).deletingLastPathComponent
+        let prefix = (mirrorPath as NSString).lastPathComponent + ".new-"
+        for name in (try? manager.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+            try? manager.removeItem(atPath: parent + "/" + name)
+        }
+    }
+}

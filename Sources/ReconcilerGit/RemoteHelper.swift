@@ -1,0 +1,118 @@
+internal import CGit2
+import Foundation
+
+/// The body of the network helper process (`reconciler git-helper`): performs one
+/// `RemoteRequest` in this process and answers with a `RemoteResponse`.
+///
+/// It runs in a child so that the parent can kill it at a deadline: libgit2 1.5 has no
+/// network timeouts and blocks forever on a silent server.
+public enum RemoteHelper {
+    /// Process-wide libgit2 settings for the helper. Call once, before `perform`.
+    public static func configureProcess(caFile: String?) {
+        // libgit2 writes to a socket the server may have closed; the error beats a SIGPIPE death.
+        signal(SIGPIPE, SIG_IGN)
+        GitLibrary.ensureInitialized()
+        // The host's own git configuration (proxies aside, read from the environment) must not
+        // change what the agent fetches: no global, XDG or system config files.
+        for level in [GIT_CONFIG_LEVEL_GLOBAL, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_SYSTEM] {
+            _ = cgit2_set_search_path(level.rawValue, "")
+        }
+        // Local-path sources may belong to another user; libgit2 runs no hooks or filters, so the
+        // risk owner validation guards against (git running a stranger's config) does not apply.
+        _ = cgit2_set_owner_validation(0)
+        _ = cgit2_enable_fsync_gitdir(1)
+        _ = cgit2_set_user_agent("reconciler")
+        if let caFile {
+            // mbedTLS replaces its trust list: keep the system's CAs beside the extra file.
+            _ = cgit2_set_ssl_cert_locations(caFile, "/etc/ssl/certs")
+        }
+    }
+
+    public static func perform(_ request: RemoteRequest) -> RemoteResponse {
+        guard let url = GitURL(request.url) else {
+            return RemoteResponse(
+                failure: RemoteFailure(
+                    kind: .configuration, message: "'\(redactingURLPasswords(request.url))' is not a git URL or path"))
+        }
+        if url.isLocal, case let path = url.isPath ? url.rest : url.rest, !FileManager.default.fileExists(atPath: path) {
+            // libgit2 would say "unsupported URL protocol" for a path that does not exist.
+            return RemoteResponse(
+                failure: RemoteFailure(kind: .unreachable, message: "there is no repository at \(path)"))
+        }
+        let session: RemoteSession
+        do {
+            session = try RemoteSession(url: url, credentials: request.credentials)
+        } catch {
+            return RemoteResponse(failure: error)
+        }
+        switch request.operation {
+        case .listReferences:
+            do {
+                return RemoteResponse(references: try GitRemote.listReferences(session: session))
+            } catch {
+                return RemoteResponse(failure: session.failure(for: error))
+            }
+        case .fetch:
+            guard let mirrorPath = request.mirrorPath else {
+                return RemoteResponse(failure: RemoteFailure(kind: .configuration, message: "fetch needs a mirror path"))
+            }
+            return fetch(into: mirrorPath, refspecs: request.refspecs, session: session)
+        }
+    }
+
+    private static func fetch(into mirrorPath: String, refspecs: [String], session: RemoteSession) -> RemoteResponse {
+        let lock: MirrorLock
+        let repository: GitRepository
+        do {
+            lock = try MirrorLock(mirrorPath: mirrorPath)
+            MirrorMaintenance.removeLeftovers(in: mirrorPath)
+            repository = try MirrorMaintenance.openOrCreate(at: mirrorPath)
+            try MirrorMaintenance.probe(repository)
+        } catch let error as GitError {
+            return RemoteResponse(
+                failure: RemoteFailure(
+                    kind: .mirror, message: error.description, code: error.code, errorClass: error.errorClass))
+        } catch {
+            return RemoteResponse(failure: RemoteFailure(kind: .mirror, message: "\(error)"))
+        }
+        defer { withExtendedLifetime(lock) {} }
+        do {
+            try GitRemote.fetch(into: repository, refspecs: refspecs, session: session)
+            return RemoteResponse(updates: session.updates)
+        } catch {
+            return RemoteResponse(updates: session.updates, failure: session.failure(for: error))
+        }
+    }
+}
+
+/// An exclusive flock(2) on `<mirror>.lock`: one writer per mirror. The kernel drops it when
+/// the holder dies, so a helper killed at its deadline never leaves the mirror locked.
+final class MirrorLock {
+    private let descriptor: Int32
+
+    init(mirrorPath: String) throws {
+        let path = mirrorPath + ".lock"
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw MirrorError("open the mirror lock \(path): \(String(cString: strerror(errno)))")
+        }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                let message = String(cString: strerror(errno))
+                close(descriptor)
+                throw MirrorError("lock the mirror \(path): \(message)")
+            }
+        }
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}
+
+struct MirrorError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// How to start the network helper: an executable and the arguments that select
+/// `RemoteHelper` in it (for the `reconciler` binary: `git-helper`).
+public struct RemoteHelperLauncher: Sendable, Equatable {
+    public var executable: String
+    public var arguments: [String]
+
+    public init(executable: String, arguments: [String]) {
+        self.executable = executable
+        self.arguments = arguments
+    }
+
+    /// The running binary itself, which must be `reconciler`.
+    public static func currentExecutable() -> RemoteHelperLauncher {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return RemoteHelperLauncher(executable: path, arguments: ["git-helper"])
+    }
+}
+
+/// Runs one `RemoteRequest` in a child process and kills it at the deadline.
+///
+/// libgit2 1.5 blocks forever on a server that accepts a connection and sends nothing, and
+/// `git_remote_stop` cannot interrupt that. A process can be killed; a blocked thread cannot.
+/// The helper starts no processes of its own (ssh is libssh2, in process), so killing it
+/// ends the operation, and the kernel releases its mirror lock.
+struct RemoteHelperProcess {
+    var launcher: RemoteHelperLauncher
+    /// The helper's `HOME`: empty, so libgit2 reads no `~/.ssh/known_hosts` or `~/.gitconfig`.
+    var homeDirectory: String
+    /// Seconds before the helper is killed.
+    var timeout: Double
+
+    enum Outcome {
+        case answered(RemoteResponse)
+        case timedOut
+        /// The helper died or answered nonsense; `detail` has its exit status and stderr.
+        case crashed(detail: String)
+    }
+
+    func run(_ request: RemoteRequest) throws -> Outcome {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: homeDirectory, withIntermediateDirectories: true)
+        let scratch = homeDirectory + "/exchange-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try manager.createDirectory(atPath: scratch, withIntermediateDirectories: false)
+        defer { try? manager.removeItem(atPath: scratch) }
+
+        // Files rather than pipes: nothing can block on a full pipe, and a killed helper
+        // leaves whatever it wrote readable.
+        let requestPath = scratch + "/request.json"
+        let responsePath = scratch + "/response.json"
+        let errorPath = scratch + "/stderr"
+        let encoder = JSONEncoder()
+        try encoder.encode(request).write(to: URL(fileURLWithPath: requestPath))
+        _ = manager.createFile(atPath: responsePath, contents: nil)
+        _ = manager.createFile(atPath: errorPath, contents: nil)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: launcher.executable)
+        process.arguments = launcher.arguments
+        process.environment = environment()
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: requestPath))
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: responsePath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        try process.run()
+
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            finished.wait()
+            return .timedOut
+        }
+        let output = manager.contents(atPath: responsePath) ?? Data()
+        if process.terminationReason == .exit, process.terminationStatus == 0,
+            let response = try? JSONDecoder().decode(RemoteResponse.self, from: output)
+        {
+            return .answered(response)
+        }
+        let stderr = String(decoding: manager.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
+        let status =
+            process.terminationReason == .exit
+            ? "exit status \(process.terminationStatus)" : "signal \(process.terminationStatus)"
+        return .crashed(detail: "\(status); \(stderr.suffix(2000))")
+    }
+
+    /// A small, explicit environment: proxies pass through (libgit2 honours them), nothing else.
+    private func environment() -> [String: String] {
+        let inherited = ProcessInfo.processInfo.environment
+        var environment = ["HOME": homeDirectory, "LANG": "C.UTF-8", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+        for name in ["http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"] {
+            environment[name] = inherited[name]
+        }
+        return environment
+    }
+}

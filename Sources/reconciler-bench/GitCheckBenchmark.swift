@@ -1,0 +1,87 @@
+import Foundation
+import ReconcilerCore
+import ReconcilerGit
+
+/// The cost of "has the remote moved?" when it has not: the agent's check (list the remote
+/// in the helper process, compare with the mirror) next to `git ls-remote` and a no-op
+/// `git fetch` on the same repository, in one run.
+struct GitCheckBenchmark {
+    var iterations: Int
+
+    func run() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-bench-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let work = root + "/work"
+        let bare = root + "/remote.git"
+        let clone = root + "/clone"
+        try FileManager.default.createDirectory(atPath: work + "/desired-state", withIntermediateDirectories: true)
+        try git(["init", "-q", "-b", "main", work])
+        // A desired state of a realistic size: 10 services, a few commits.
+        for round in 1...5 {
+            for service in 1...10 {
+                try "name: svc\(service)\nround: \(round)\n".write(
+                    toFile: work + "/desired-state/svc\(service).yaml", atomically: true, encoding: .utf8)
+            }
+            try git(["-C", work, "add", "-A"])
+            try git(["-C", work, "commit", "-q", "-m", "round \(round)"])
+        }
+        try git(["clone", "-q", "--bare", work, bare])
+        try git(["clone", "-q", bare, clone])
+
+        let launcher = RemoteHelperLauncher(executable: helperExecutable(), arguments: ["git-helper"])
+        let source = GitSource(
+            configuration: GitSourceConfiguration(url: bare, stateDirectory: root + "/state"), launcher: launcher)
+        let accepted = try source.update(lastAccepted: nil).commit.id
+        let request = RemoteRequest(operation: .listReferences, url: bare)
+
+        let rows = try [
+            Measurement.run("git ls-remote", iterations: iterations) {
+                try git(["ls-remote", bare, "refs/heads/main"])
+            },
+            Measurement.run("git fetch (no-op)", iterations: iterations) {
+                try git(["-C", clone, "fetch", "-q", "origin"])
+            },
+            Measurement.run("reconciler check (helper process)", iterations: iterations) {
+                let head = try source.remoteHead()
+                precondition(source.mirrorIsCurrent(remoteHead: head) && head == accepted)
+            },
+            Measurement.run("reconciler update, unchanged", iterations: iterations) {
+                let update = try source.update(lastAccepted: accepted)
+                precondition(!update.fetched)
+            },
+            Measurement.run("libgit2 ls in process (no deadline)", iterations: iterations) {
+                precondition(RemoteHelper.perform(request).failure == nil)
+            },
+        ]
+        printTable(
+            "Unchanged-remote check, local bare repository, \(iterations) runs each", rows, baseline: "git ls-remote")
+    }
+
+    private func helperExecutable() -> String {
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return (own as NSString).deletingLastPathComponent + "/reconciler"
+    }
+}
+
+@discardableResult
+func git(_ arguments: [String]) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["GIT_CONFIG_NOSYSTEM"] = "1"
+    environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+    environment["GIT_AUTHOR_NAME"] = "Bench"
+    environment["GIT_AUTHOR_EMAIL"] = "bench@example.org"
+    environment["GIT_COMMITTER_NAME"] = "Bench"
+    environment["GIT_COMMITTER_EMAIL"] = "bench@example.org"
+    process.environment = environment
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
+    }
+    return process.terminationStatus
+}
