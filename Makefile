@@ -2,7 +2,7 @@
 # later, `make demo`. The rest are shortcuts for working on the code.
 SWIFT ?= swift
 
-.PHONY: test build release deps testbed-image format lint clean-testbed
+.PHONY: test build release bench deps testbed-image format lint clean-testbed
 
 test:
 	scripts/run-tests
@@ -12,6 +12,10 @@ build:
 
 release:
 	$(SWIFT) build -c release --static-swift-stdlib
+
+# Benchmarks print their numbers next to a peer's (git ls-remote, git fetch) from one run.
+bench: release
+	.build/release/reconciler-bench git --iterations $${ITERATIONS:-50}
 
 deps:
 	scripts/install-dependencies

@@ -8,7 +8,9 @@ enum AtomicFile {
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw posixError("create \(temporary)") }
-        let written = data.withUnsafeBytes { raw in raw.isEmpty ? 0 : Glibc.write(descriptor, raw.baseAddress, raw.count) }
+        let written = data.withUnsafeBytes { raw in
+            raw.isEmpty ? 0 : Glibc.write(descriptor, raw.baseAddress, raw.count)
+        }
         guard written == data.count, fsync(descriptor) == 0 else {
             let error = posixError("write \(temporary)")
             close(descriptor)

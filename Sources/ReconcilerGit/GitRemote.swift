@@ -125,13 +125,14 @@ private let checkCertificate: git_transport_certificate_check_cb = { certificate
     return session(payload).checkCertificate(certificate, host: host.map { String(cString: $0) } ?? "")
 }
 
-private let recordUpdate: @convention(c) (
-    UnsafePointer<CChar>?, UnsafePointer<git_oid>?, UnsafePointer<git_oid>?, UnsafeMutableRawPointer?
-) -> Int32 = { name, old, new, payload in
-    guard let name, let payload else { return 0 }
-    session(payload).recordUpdate(name: String(cString: name), old: nonZeroHex(old), new: nonZeroHex(new))
-    return 0
-}
+private let recordUpdate:
+    @convention(c) (
+        UnsafePointer<CChar>?, UnsafePointer<git_oid>?, UnsafePointer<git_oid>?, UnsafeMutableRawPointer?
+    ) -> Int32 = { name, old, new, payload in
+        guard let name, let payload else { return 0 }
+        session(payload).recordUpdate(name: String(cString: name), old: nonZeroHex(old), new: nonZeroHex(new))
+        return 0
+    }
 
 private func nonZeroHex(_ oid: UnsafePointer<git_oid>?) -> String? {
     guard let oid, git_oid_is_zero(oid) == 0 else { return nil }

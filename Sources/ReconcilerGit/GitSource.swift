@@ -33,7 +33,7 @@ public final class GitSource {
         }
         let request = RemoteRequest(
             operation: .listReferences, url: configuration.url, credentials: configuration.credentials)
-        let references = try perform(request, doing: "list the references of \(shownURLForMessages)").references
+        let references = try listReferences(request)
         guard let reference = references.first(where: { $0.name == name }) else {
             throw SourceError(
                 .referenceMissing,
@@ -69,7 +69,8 @@ public final class GitSource {
             guard (try? GitRepository.openBare(at: configuration.mirrorPath))?.containsObject(id) == true else {
                 throw SourceError(
                     .referenceMissing,
-                    "commit \(id) is not reachable from any branch or tag of \(shownURLForMessages); check the pinned id")
+                    "commit \(id) is not reachable from any branch or tag of \(shownURLForMessages); check the pinned id"
+                )
             }
             target = id
         case .branch, .tag:

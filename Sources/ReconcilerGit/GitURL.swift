@@ -145,7 +145,8 @@ func redactingURLPasswords(_ text: String) -> String {
     while let separator = remaining.firstRange(of: "://") {
         output += remaining[..<separator.upperBound]
         remaining = remaining[separator.upperBound...]
-        let authorityEnd = remaining.firstIndex { $0 == "/" || $0 == " " || $0 == "'" || $0 == "\"" } ?? remaining.endIndex
+        let authorityEnd =
+            remaining.firstIndex { $0 == "/" || $0 == " " || $0 == "'" || $0 == "\"" } ?? remaining.endIndex
         let authority = remaining[..<authorityEnd]
         if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
             output += authority[...colon] + "***" + authority[at...]

@@ -26,7 +26,9 @@ enum MirrorMaintenance {
     static func probe(_ repository: GitRepository) throws(GitError) {
         let path = repository.path
         var config: OpaquePointer?
-        try check("read the mirror's configuration in \(path)") { git_repository_config_snapshot(&config, repository.handle) }
+        try check("read the mirror's configuration in \(path)") {
+            git_repository_config_snapshot(&config, repository.handle)
+        }
         git_config_free(config)
         var names = git_strarray()
         try check("list the mirror's references in \(path)") { git_reference_list(&names, repository.handle) }
@@ -44,7 +46,8 @@ enum MirrorMaintenance {
             guard repository.containsObject(id) else {
                 throw GitError(
                     operation: "check the mirror in \(path)", code: GIT_ENOTFOUND.rawValue,
-                    errorClass: Int32(GIT_ERROR_ODB.rawValue), message: "\(reference) points at \(id), which is missing")
+                    errorClass: Int32(GIT_ERROR_ODB.rawValue), message: "\(reference) points at \(id), which is missing"
+                )
             }
         }
     }

@@ -28,13 +28,17 @@ public enum RemoteHelper {
         }
     }
 
+    /// The same settings for in-process use (local repositories), applied once.
+    static let configureProcessOnce: Void = configureProcess(caFile: nil)
+
     public static func perform(_ request: RemoteRequest) -> RemoteResponse {
         guard let url = GitURL(request.url) else {
             return RemoteResponse(
                 failure: RemoteFailure(
                     kind: .configuration, message: "'\(redactingURLPasswords(request.url))' is not a git URL or path"))
         }
-        if url.isLocal, case let path = url.isPath ? url.rest : url.rest, !FileManager.default.fileExists(atPath: path) {
+        if url.isLocal, case let path = url.isPath ? url.rest : url.rest, !FileManager.default.fileExists(atPath: path)
+        {
             // libgit2 would say "unsupported URL protocol" for a path that does not exist.
             return RemoteResponse(
                 failure: RemoteFailure(kind: .unreachable, message: "there is no repository at \(path)"))
@@ -54,7 +58,8 @@ public enum RemoteHelper {
             }
         case .fetch:
             guard let mirrorPath = request.mirrorPath else {
-                return RemoteResponse(failure: RemoteFailure(kind: .configuration, message: "fetch needs a mirror path"))
+                return RemoteResponse(
+                    failure: RemoteFailure(kind: .configuration, message: "fetch needs a mirror path"))
             }
             return fetch(into: mirrorPath, refspecs: request.refspecs, session: session)
         }

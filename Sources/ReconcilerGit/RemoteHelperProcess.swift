@@ -13,7 +13,8 @@ public struct RemoteHelperLauncher: Sendable, Equatable {
 
     /// The running binary itself, which must be `reconciler`.
     public static func currentExecutable() -> RemoteHelperLauncher {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let path =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return RemoteHelperLauncher(executable: path, arguments: ["git-helper"])
     }
 }
@@ -55,32 +56,27 @@ struct RemoteHelperProcess {
         _ = manager.createFile(atPath: responsePath, contents: nil)
         _ = manager.createFile(atPath: errorPath, contents: nil)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: launcher.executable)
-        process.arguments = launcher.arguments
-        process.environment = environment()
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: requestPath))
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: responsePath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        try process.run()
-
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
-            return .timedOut
-        }
+        let termination = try ChildProcess.run(
+            launcher.executable, launcher.arguments, environment: environment(), standardInput: requestPath,
+            standardOutput: responsePath, standardError: errorPath, timeout: timeout)
         let output = manager.contents(atPath: responsePath) ?? Data()
-        if process.terminationReason == .exit, process.terminationStatus == 0,
-            let response = try? JSONDecoder().decode(RemoteResponse.self, from: output)
-        {
-            return .answered(response)
+        switch termination {
+        case .timedOut:
+            return .timedOut
+        case .exited(0):
+            if let response = try? JSONDecoder().decode(RemoteResponse.self, from: output) {
+                return .answered(response)
+            }
+        default:
+            break
         }
         let stderr = String(decoding: manager.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
-        let status =
-            process.terminationReason == .exit
-            ? "exit status \(process.terminationStatus)" : "signal \(process.terminationStatus)"
+        let status: String =
+            switch termination {
+            case .exited(let code): "exit status \(code)"
+            case .signaled(let signal): "killed by signal \(signal)"
+            case .timedOut: "timed out"
+            }
         return .crashed(detail: "\(status); \(stderr.suffix(2000))")
     }
 

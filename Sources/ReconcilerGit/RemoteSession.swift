@@ -78,7 +78,8 @@ final class RemoteSession {
         {
             return .authentication
         }
-        if text.contains("failed to connect") || text.contains("failed to resolve") || text.contains("connection refused")
+        if text.contains("failed to connect") || text.contains("failed to resolve")
+            || text.contains("connection refused")
             || text.contains("name or service not known") || text.contains("no route") || text.contains("unreachable")
             || text.contains("unsupported url protocol") && url.isLocal
         {
@@ -97,7 +98,8 @@ final class RemoteSession {
     // MARK: Callbacks
 
     func acquireCredential(
-        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?, allowedTypes: UInt32
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?,
+        allowedTypes: UInt32
     ) -> Int32 {
         let user = credentials.username ?? usernameFromURL ?? url.user ?? "git"
         func ask(_ type: git_credential_t) -> Bool {
@@ -151,7 +153,8 @@ final class RemoteSession {
         guard hostKey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostKey.hostkey,
             let keyType = KnownHosts.keyTypeName(rawType: hostKey.raw_type.rawValue)
         else {
-            return refuse(.certificate, "the SSH server at \(host) offered a host key of an unknown type", code: rejected)
+            return refuse(
+                .certificate, "the SSH server at \(host) offered a host key of an unknown type", code: rejected)
         }
         let key = Data(bytes: raw, count: hostKey.hostkey_len).base64EncodedString()
         let fingerprint = withUnsafeBytes(of: hostKey.hash_sha256) { Data($0).base64EncodedString() }

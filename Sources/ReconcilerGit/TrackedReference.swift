@@ -30,8 +30,10 @@ public enum TrackedReference: Sendable, Equatable, CustomStringConvertible {
     /// force push through (without it libgit2 downloads the objects but keeps the old ref).
     var refspecs: [String] {
         switch self {
-        case .branch, .tag:
-            ["+\(remoteName!):\(mirrorName)"]
+        case .branch(let name):
+            ["+refs/heads/\(name):\(mirrorName)"]
+        case .tag(let name):
+            ["+refs/tags/\(name):\(mirrorName)"]
         case .commit:
             // Servers refuse to send an arbitrary commit by id unless configured to, so fetch
             // every branch and tag and look for the commit among them.

@@ -19,7 +19,8 @@ enum BenchmarkEntryPoint {
             switch suite {
             case "git": try GitCheckBenchmark(iterations: iterations).run()
             default:
-                FileHandle.standardError.write(Data("reconciler-bench: unknown benchmark '\(suite)'; known: git\n".utf8))
+                FileHandle.standardError.write(
+                    Data("reconciler-bench: unknown benchmark '\(suite)'; known: git\n".utf8))
                 exit(2)
             }
         }

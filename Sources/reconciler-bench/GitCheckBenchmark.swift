@@ -41,7 +41,7 @@ struct GitCheckBenchmark {
             Measurement.run("git fetch (no-op)", iterations: iterations) {
                 try git(["-C", clone, "fetch", "-q", "origin"])
             },
-            Measurement.run("reconciler check (helper process)", iterations: iterations) {
+            Measurement.run("reconciler check (in process)", iterations: iterations) {
                 let head = try source.remoteHead()
                 precondition(source.mirrorIsCurrent(remoteHead: head) && head == accepted)
             },
@@ -55,6 +55,46 @@ struct GitCheckBenchmark {
         ]
         printTable(
             "Unchanged-remote check, local bare repository, \(iterations) runs each", rows, baseline: "git ls-remote")
+        try runOverGitDaemon(root: root, bare: bare, launcher: launcher)
+    }
+
+    /// The same check over git://, where the agent lists the remote in its helper process.
+    private func runOverGitDaemon(root: String, bare: String, launcher: RemoteHelperLauncher) throws {
+        let port = 20_000 + Int(getpid() % 20_000)
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        daemon.arguments = [
+            "daemon", "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
+            "--base-path=\(root)", root,
+        ]
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        defer {
+            daemon.terminate()
+            kill(daemon.processIdentifier, SIGKILL)
+        }
+        let url = "git://127.0.0.1:\(port)/remote.git"
+        let source = GitSource(
+            configuration: GitSourceConfiguration(url: url, stateDirectory: root + "/state-daemon"), launcher: launcher)
+        var accepted = ""
+        for _ in 0..<50 {
+            if let update = try? source.update(lastAccepted: nil) {
+                accepted = update.commit.id
+                break
+            }
+            usleep(100_000)
+        }
+        let rows = try [
+            Measurement.run("git ls-remote", iterations: iterations) {
+                try git(["ls-remote", url, "refs/heads/main"])
+            },
+            Measurement.run("reconciler check (helper process)", iterations: iterations) {
+                let head = try source.remoteHead()
+                precondition(head == accepted)
+            },
+        ]
+        printTable("Unchanged-remote check over git:// (git daemon on 127.0.0.1)", rows, baseline: "git ls-remote")
     }
 
     private func helperExecutable() -> String {
@@ -65,9 +105,6 @@ struct GitCheckBenchmark {
 
 @discardableResult
 func git(_ arguments: [String]) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["GIT_CONFIG_NOSYSTEM"] = "1"
     environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
@@ -75,13 +112,9 @@ func git(_ arguments: [String]) throws -> Int32 {
     environment["GIT_AUTHOR_EMAIL"] = "bench@example.org"
     environment["GIT_COMMITTER_NAME"] = "Bench"
     environment["GIT_COMMITTER_EMAIL"] = "bench@example.org"
-    process.environment = environment
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
+    let status = try runToCompletion("/usr/bin/git", arguments, environment: environment)
+    guard status == 0 else {
         throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "git \(arguments) failed"])
     }
-    return process.terminationStatus
+    return status
 }

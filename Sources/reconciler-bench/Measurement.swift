@@ -7,7 +7,8 @@ struct Measurement {
     var wall: [Double] = []
     var cpu: [Double] = []
 
-    static func run(_ name: String, iterations: Int, warmup: Int = 3, _ body: () throws -> Void) rethrows -> Measurement {
+    static func run(_ name: String, iterations: Int, warmup: Int = 3, _ body: () throws -> Void) rethrows -> Measurement
+    {
         for _ in 0..<warmup { try body() }
         var result = Measurement(name: name)
         for _ in 0..<iterations {

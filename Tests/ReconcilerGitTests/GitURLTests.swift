@@ -34,7 +34,8 @@ struct GitURLTests {
             port: 443, redacted: "https://bot:***@git.example.org/acme/hosts.git",
             forLibgit2: "https://bot@git.example.org/acme/hosts.git"),
         Case(
-            text: "http://[::1]:8080/r.git", scheme: "http", host: "::1", port: 8080, redacted: "http://[::1]:8080/r.git",
+            text: "http://[::1]:8080/r.git", scheme: "http", host: "::1", port: 8080,
+            redacted: "http://[::1]:8080/r.git",
             forLibgit2: "http://[::1]:8080/r.git"),
     ])
     func urlsAreSplitIntoWhatTheAgentNeeds(_ example: Case) throws {
@@ -57,7 +58,9 @@ struct GitURLTests {
         let scrubbed = redactingSecrets(message, secrets: ["hunter2"])
         #expect(!scrubbed.contains("hunter2"))
         #expect(scrubbed == "failed to fetch https://bot:***@example.org/r.git: token *** refused")
-        #expect(redactingURLPasswords("see ssh://git@host/x and https://u:p@h/y") == "see ssh://git@host/x and https://u:***@h/y")
+        #expect(
+            redactingURLPasswords("see ssh://git@host/x and https://u:p@h/y")
+                == "see ssh://git@host/x and https://u:***@h/y")
     }
 }
 

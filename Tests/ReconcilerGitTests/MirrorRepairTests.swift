@@ -81,7 +81,8 @@ struct MirrorRepairTests {
             }
         case .refToMissingObject:
             let ref = mirror + "/refs/remotes/origin/main"
-            try manager.createDirectory(atPath: (ref as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try manager.createDirectory(
+                atPath: (ref as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try (String(repeating: "2e", count: 20) + "\n").write(toFile: ref, atomically: true, encoding: .utf8)
         case .staleLocks:
             // A helper killed mid-fetch leaves lock files and a temporary pack.

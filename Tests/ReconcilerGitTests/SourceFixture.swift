@@ -44,7 +44,8 @@ final class SourceFixture {
     }
 
     func source(
-        url: String? = nil, reference: TrackedReference = .branch("main"), credentials: GitCredentials = GitCredentials(),
+        url: String? = nil, reference: TrackedReference = .branch("main"),
+        credentials: GitCredentials = GitCredentials(),
         timeout: Double = 20, requireFastForward: Bool = false, signaturePolicy: SignaturePolicy? = nil
     ) -> GitSource {
         GitSource(
@@ -76,7 +77,9 @@ enum HelperBinary {
         let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
         var directory = (testBinary as NSString).deletingLastPathComponent
         // The test binary may sit inside a bundle directory (name.xctest/...) on some layouts.
-        while !directory.isEmpty && directory != "/" && !FileManager.default.isExecutableFile(atPath: directory + "/reconciler") {
+        while !directory.isEmpty && directory != "/"
+            && !FileManager.default.isExecutableFile(atPath: directory + "/reconciler")
+        {
             directory = (directory as NSString).deletingLastPathComponent
         }
         return RemoteHelperLauncher(executable: directory + "/reconciler", arguments: ["git-helper"])
