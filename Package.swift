@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each, nothing else.
@@ -41,11 +42,32 @@ let package = Package(
             swiftSettings: upcoming
         ),
 
+        .target(
+            name: "ReconcilerContainers",
+            dependencies: ["ReconcilerCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "ReconcilerStore",
+            dependencies: ["ReconcilerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcoming
+        ),
+
+        // Orchestration: observe, plan, apply, verify, record.
+        .target(
+            name: "ReconcilerEngine",
+            dependencies: [
+                "ReconcilerCore", "ReconcilerGit", "ReconcilerSystemd", "ReconcilerContainers", "ReconcilerStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+
         // Composition root: argument parsing, output, logging bootstrap.
         .target(
             name: "ReconcilerCLI",
             dependencies: [
-                "ReconcilerCore", "ReconcilerGit", "ReconcilerSystemd",
+                "ReconcilerCore", "ReconcilerGit", "ReconcilerSystemd", "ReconcilerEngine", "ReconcilerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,6 +110,16 @@ let package = Package(
                 "ReconcilerSystemd", "ReconcilerCore",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ReconcilerStoreTests",
+            dependencies: ["ReconcilerStore", "ReconcilerCore"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ReconcilerContainersTests",
+            dependencies: ["ReconcilerContainers", "ReconcilerCore"],
             swiftSettings: upcoming
         ),
         // Real systemd hosts booted by scripts/testbed; see Tests/EndToEndTests/Testbed.swift.
