@@ -1,0 +1,79 @@
+internal import Foundation
+internal import GRDB
+
+/// The few facts `reconciler status` shows and the daemon decides with: which commit is
+/// applied, which was last healthy, the last error, and a commit not to try again.
+extension StateStore {
+    private enum Key: String {
+        case lastApplied, lastHealthy, lastError, badCommit
+    }
+
+    /// Notes that `commit` is applied on the host.
+    public func setLastApplied(_ commit: String) throws(StoreError) {
+        try set(.lastApplied, commit: commit, message: nil)
+    }
+
+    /// Notes that every service passed its health check at `commit`: a rollback target.
+    public func setLastHealthy(_ commit: String) throws(StoreError) {
+        try set(.lastHealthy, commit: commit, message: nil)
+    }
+
+    /// Notes the latest failure, replacing the previous one.
+    public func setLastError(_ message: String, commit: String? = nil) throws(StoreError) {
+        try set(.lastError, commit: commit, message: message)
+    }
+
+    public func clearLastError() throws(StoreError) {
+        try clear(.lastError)
+    }
+
+    /// Notes a commit the daemon must not try again: it stays bad until a newer commit
+    /// arrives, and retrying it every poll would only repeat the failure.
+    public func markBadCommit(_ commit: String, reason: String? = nil) throws(StoreError) {
+        try set(.badCommit, commit: commit, message: reason)
+    }
+
+    public func clearBadCommit() throws(StoreError) {
+        try clear(.badCommit)
+    }
+
+    /// Everything above, each with the time it was noted.
+    public func summary() throws(StoreError) -> StoreSummary {
+        try read("read the status") { db in
+            var summary = StoreSummary()
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM statusMark") {
+                let key: String = try row.decode(forColumn: "key")
+                let commit: String? = try row.decode(forColumn: "commitID")
+                let message: String? = try row.decode(forColumn: "message")
+                let at: Date = try row.decode(forColumn: "at")
+                switch Key(rawValue: key) {
+                case .lastApplied: summary.lastApplied = commit.map { CommitMark(commit: $0, at: at) }
+                case .lastHealthy: summary.lastHealthy = commit.map { CommitMark(commit: $0, at: at) }
+                case .lastError: summary.lastError = message.map { ErrorMark(message: $0, commit: commit, at: at) }
+                case .badCommit: summary.badCommit = commit.map { BadCommit(commit: $0, reason: message, at: at) }
+                case nil: break  // a key from a newer version: not ours to show
+                }
+            }
+            return summary
+        }
+    }
+
+    private func set(_ key: Key, commit: String?, message: String?) throws(StoreError) {
+        try write("set \(key.rawValue)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO statusMark (key, commitID, message, at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (key) DO UPDATE SET
+                        commitID = excluded.commitID, message = excluded.message, at = excluded.at
+                    """,
+                arguments: [key.rawValue, commit, message, now()]
+            )
+        }
+    }
+
+    private func clear(_ key: Key) throws(StoreError) {
+        try write("clear \(key.rawValue)") { db in
+            try db.execute(sql: "DELETE FROM statusMark WHERE key = ?", arguments: [key.rawValue])
+        }
+    }
+}

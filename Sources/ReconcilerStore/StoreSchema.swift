@@ -1,0 +1,76 @@
+internal import GRDB
+
+/// The state store's schema, one named migration per version.
+///
+/// A shipped migration is frozen: a change to the schema is a new migration ("v2", ...),
+/// never an edit of an old one, because hosts already ran it. Migrations use literal
+/// table names and SQL, not the record types, so that a later change to a record cannot
+/// change what an old migration does.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        // Never erase: this file is the record of what the reconciler owns on the host.
+        // Losing it would orphan every unit it wrote.
+        migrator.eraseDatabaseOnSchemaChange = false
+        migrator.registerMigration("v1", migrate: v1)
+        return migrator
+    }
+
+    private static func v1(_ db: Database) throws {
+        // One row per run. A run whose endedAt is NULL never finished: the process died
+        // mid-run, and the next run must see what it intended. Kinds, states and results
+        // carry no CHECK: SQLite cannot alter one, and a later version may add values; the
+        // Swift enums decide what is written.
+        try db.execute(
+            sql: """
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    trigger TEXT NOT NULL,
+                    commitID TEXT,
+                    startedAt DATETIME NOT NULL,
+                    endedAt DATETIME,
+                    result TEXT,
+                    message TEXT,
+                    CHECK ((endedAt IS NULL) = (result IS NULL))
+                );
+                CREATE INDEX run_unfinished ON run(id) WHERE endedAt IS NULL;
+
+                CREATE TABLE runAction (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    runID INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    service TEXT,
+                    reason TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    message TEXT,
+                    startedAt DATETIME,
+                    endedAt DATETIME,
+                    UNIQUE (runID, position)
+                );
+
+                CREATE TABLE ownedUnit (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    commitID TEXT NOT NULL,
+                    writtenAt DATETIME NOT NULL
+                );
+
+                CREATE TABLE ownedImage (
+                    reference TEXT PRIMARY KEY NOT NULL,
+                    service TEXT NOT NULL,
+                    commitID TEXT NOT NULL,
+                    createdAt DATETIME NOT NULL
+                );
+                CREATE INDEX ownedImage_service ON ownedImage(service, createdAt);
+
+                CREATE TABLE statusMark (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    commitID TEXT,
+                    message TEXT,
+                    at DATETIME NOT NULL
+                );
+                """
+        )
+    }
+}
