@@ -52,6 +52,13 @@ final class BusMessage {
         try check("close D-Bus container") { sd_bus_message_close_container(handle) }
     }
 
+    /// Appends an array of strings (`as`).
+    func append(strings values: [String]) throws(SystemdError) {
+        try openContainer("a", contents: "s")
+        for value in values { try append(string: value) }
+        try closeContainer()
+    }
+
     // MARK: Reading
 
     /// Reads a string-like value ('s', 'o' or 'g').
@@ -92,5 +99,34 @@ final class BusMessage {
 
     func exitContainer() throws(SystemdError) {
         try check("exit D-Bus container") { sd_bus_message_exit_container(handle) }
+    }
+
+    /// Skips the next complete values of the given signature, e.g. "v" for a variant of any type.
+    func skip(_ types: String) throws(SystemdError) {
+        try check("skip \(types) in D-Bus message") { sd_bus_message_skip(handle, types) }
+    }
+
+    /// Reads a variant holding a string-like value of `type`.
+    func readVariantString(_ type: Unicode.Scalar = "s") throws(SystemdError) -> String {
+        try enterContainer("v", contents: String(type))
+        let value = try readString(type)
+        try exitContainer()
+        return value
+    }
+
+    /// Reads a variant holding a `t`.
+    func readVariantUInt64() throws(SystemdError) -> UInt64 {
+        try enterContainer("v", contents: "t")
+        let value = try readUInt64()
+        try exitContainer()
+        return value
+    }
+
+    /// Reads a variant holding a `b`.
+    func readVariantBool() throws(SystemdError) -> Bool {
+        try enterContainer("v", contents: "b")
+        let value = try readBool()
+        try exitContainer()
+        return value
     }
 }

@@ -14,6 +14,8 @@ public struct SystemdError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// What a person can do about it, when we know.
     public var hint: String?
+    /// For a unit that failed to start: its `Result` property (`exit-code`, `timeout`, ...).
+    public var unitResult: String? = nil
 
     public init(operation: String, errno: Int32, name: String? = nil, message: String, hint: String? = nil) {
         self.operation = operation

@@ -8,7 +8,8 @@ public final class SystemdManager {
     static let path = "/org/freedesktop/systemd1"
     static let interface = "org.freedesktop.systemd1.Manager"
 
-    private let bus: SystemdBus
+    // Internal so the manager's extensions in other files (units, jobs, unit files) share it.
+    let bus: SystemdBus
 
     public init(bus: SystemdBus) {
         self.bus = bus
