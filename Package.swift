@@ -119,7 +119,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerContainersTests",
-            dependencies: ["ReconcilerContainers", "ReconcilerCore"],
+            dependencies: [
+                "ReconcilerContainers", "ReconcilerCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
         // Real systemd hosts booted by scripts/testbed; see Tests/EndToEndTests/Testbed.swift.
