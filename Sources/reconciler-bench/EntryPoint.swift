@@ -1,7 +1,7 @@
 import Foundation
 import ReconcilerGit
 
-/// `reconciler-bench [git] [--iterations N]`: benchmarks that print their numbers next to
+/// `reconciler-bench [git] [planner] [--iterations N]`: benchmarks that print their numbers next to
 /// a peer measured in the same run. Run from a release build (`make bench`).
 @main
 enum BenchmarkEntryPoint {
@@ -18,9 +18,10 @@ enum BenchmarkEntryPoint {
         for suite in suites {
             switch suite {
             case "git": try GitCheckBenchmark(iterations: iterations).run()
+            case "planner": PlannerBenchmark(iterations: iterations).run()
             default:
                 FileHandle.standardError.write(
-                    Data("reconciler-bench: unknown benchmark '\(suite)'; known: git\n".utf8))
+                    Data("reconciler-bench: unknown benchmark '\(suite)'; known: git, planner\n".utf8))
                 exit(2)
             }
         }

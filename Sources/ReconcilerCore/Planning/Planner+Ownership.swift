@@ -1,0 +1,62 @@
+/// Which units the reconciler may touch: a desired unit whose name another unit holds is
+/// refused, and a unit leaves only when both the inventory and the file's marker say it is ours.
+extension Planner {
+    /// The file the reconciler writes for a unit.
+    static func unitPath(_ name: String) -> String { "/etc/systemd/system/\(name)" }
+
+    /// Why `unit` must not be written, or nil when its name is free or already ours.
+    static func ownershipRefusal(for unit: DesiredUnit, observed: ObservedUnit?, inventory: Inventory) -> Refusal? {
+        // A file equal to the desired one carries our marker: skip reading it again.
+        guard let observed, observed.fileContents != unit.contents else { return nil }
+        let path = unitPath(unit.name)
+        if observed.fileContents != nil, observed.ownerSource == nil {
+            return Refusal(
+                unit: unit.name,
+                reason: "a unit file not written by reconciler already exists at \(path); "
+                    + "rename the unit in git or remove the file by hand")
+        }
+        // Our file would silently override a package's or an admin's unit of the same name.
+        if observed.fileContents == nil, !inventory.units.contains(unit.name), observed.isKnownToSystemd,
+            !observed.fragmentPath.isEmpty, observed.fragmentPath != path
+        {
+            return Refusal(
+                unit: unit.name,
+                reason: "systemd already loads \(unit.name) from \(observed.fragmentPath), a unit reconciler "
+                    + "does not own, and \(path) would override it; rename the unit in git")
+        }
+        return nil
+    }
+
+    /// A unit of the inventory that the desired state no longer names, as systemd sees it.
+    struct LeavingUnit {
+        var name: String
+        var observed: ObservedUnit
+        /// Its file is on disk and carries our marker, so it may be removed.
+        var ownsFile: Bool
+    }
+
+    /// Inventory units that are not desired and still ours, sorted by name. A file without the
+    /// marker was replaced by someone else; a unit systemd now loads from elsewhere is not ours.
+    static func leavingUnits(desired: DesiredHost, observed: ObservedState, inventory: Inventory) -> [LeavingUnit] {
+        let desiredNames = Set(desired.units.indices.map { desired.units[$0].name })
+        var result: [LeavingUnit] = []
+        // Sorted after the filter: on most runs nothing leaves, and sorting every name is the cost.
+        for name in inventory.units.filter({ !desiredNames.contains($0) }).sorted() {
+            guard let unit = observed.units[name] else { continue }
+            if unit.fileContents != nil {
+                if unit.ownerSource != nil { result.append(LeavingUnit(name: name, observed: unit, ownsFile: true)) }
+            } else if unit.fragmentPath.isEmpty || unit.fragmentPath == unitPath(name) {
+                // The file is gone but systemd still runs what it loaded from it.
+                result.append(LeavingUnit(name: name, observed: unit, ownsFile: false))
+            }
+        }
+        return result
+    }
+
+    /// Stop, disable or remove a leaving unit.
+    static func leavingAction(_ kind: PlannedAction.Kind, _ unit: LeavingUnit, _ context: Context) -> PlannedAction {
+        let gone = unit.ownsFile ? "" : "; its file is already gone"
+        let commit = context.commit.isEmpty ? "" : " of commit \(context.commit)"
+        return PlannedAction(kind, unit.name, reason: "not in the desired state\(commit)\(gone)")
+    }
+}
