@@ -15,7 +15,7 @@ release:
 
 # Benchmarks print their numbers next to a peer's (git ls-remote, git fetch) from one run.
 bench: release
-	.build/release/reconciler-bench git --iterations $${ITERATIONS:-50}
+	.build/release/reconciler-bench git planner --iterations $${ITERATIONS:-50}
 
 deps:
 	scripts/install-dependencies

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import ReconcilerCore
+import ReconcilerEngine
+import ReconcilerGit
+
+extension Reconciler {
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show how this host differs from the desired state: what `once` would do, and why.",
+            discussion: "Exits 0 when the host is in sync, 1 when it drifted, 2 on error (as diff(1)).")
+
+        @OptionGroup var host: HostConfigurationOptions
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .long, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func run() throws {
+            let logger = global.makeLogger()
+            let assessment: Assessment
+            do {
+                let configuration = try host.load()
+                let reconciliation = Reconciliation(
+                    configuration: configuration, launcher: .currentExecutable(), logger: logger)
+                assessment = try reconciliation.diff()
+            } catch let error as ReconcileError {
+                printError("reconciler diff: \(error.message)")
+                throw ExitCode(2)
+            } catch {
+                printError("reconciler diff: \(error)")
+                throw ExitCode(2)
+            }
+            switch output {
+            case .json:
+                print(try JSONOutput.encode(DiffOutput(assessment)))
+            case .text:
+                print("commit \(assessment.commit.id.prefix(12)) \(assessment.commit.summary)")
+                print(
+                    PlanReport.text(assessment.plan, desired: assessment.desired, observed: assessment.observed),
+                    terminator: "")
+            }
+            if !assessment.plan.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `diff --output json`.
+struct DiffOutput: Encodable {
+    var inSync: Bool
+    var commit: String
+    var actions: [PlannedAction]
+    var refusals: [Refusal]
+    var unitDiffs: [String: String]
+
+    init(_ assessment: Assessment) {
+        inSync = assessment.plan.isEmpty
+        commit = assessment.commit.id
+        actions = assessment.plan.actions
+        refusals = assessment.plan.refusals
+        var diffs: [String: String] = [:]
+        let desired = Dictionary(uniqueKeysWithValues: assessment.desired.units.map { ($0.name, $0.contents) })
+        for action in assessment.plan.actions where action.kind == .writeUnit {
+            let old = assessment.observed.units[action.target]?.fileContents ?? ""
+            diffs[action.target] = UnifiedDiff.lines(
+                old: old, new: desired[action.target] ?? "", oldLabel: "\(action.target) (on host)",
+                newLabel: "\(action.target) (desired)")
+        }
+        unitDiffs = diffs
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ReconcilerCore
+import ReconcilerEngine
+import ReconcilerGit
+
+extension Reconciler {
+    struct Once: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sync this host now: fetch, validate, plan, apply, verify health, record.",
+            discussion: """
+                Exits 0 when the host converged (or was already in sync) and 1 when the run failed; \
+                the host then stays on its last good state and the reason is printed and logged.
+                """)
+
+        @OptionGroup var host: HostConfigurationOptions
+        @OptionGroup var global: GlobalOptions
+
+        @Flag(name: .long, help: "Wait for a run already in progress instead of exiting.")
+        var wait = false
+
+        @Option(name: .long, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func run() throws {
+            let logger = global.makeLogger()
+            let configuration = try host.load()
+            let reconciliation = Reconciliation(
+                configuration: configuration, launcher: .currentExecutable(), logger: logger)
+            let outcome: Result<RunReport, ReconcileError>
+            do throws(ReconcileError) {
+                outcome = .success(try reconciliation.once(waitForLock: wait))
+            } catch {
+                outcome = .failure(error)
+            }
+            switch (outcome, output) {
+            case (.success(let report), .json): print(try JSONOutput.encode(OnceOutput(report: report, error: nil)))
+            case (.success(let report), .text): print(OnceText.summary(report))
+            case (.failure(let error), .json): print(try JSONOutput.encode(OnceOutput(report: nil, error: error)))
+            case (.failure(let error), .text): printError("reconciler once: \(error.message)")
+            }
+            if case .failure = outcome { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `once --output json`.
+struct OnceOutput: Encodable {
+    var result: String
+    var commit: String?
+    var run: Int64?
+    var actions: [PlannedAction]
+    var healthy: [String]
+    var seconds: Double?
+    var error: ErrorOutput?
+
+    struct ErrorOutput: Encodable {
+        var stage: String
+        var message: String
+        var diagnostics: [Diagnostic]
+    }
+
+    init(report: RunReport?, error: ReconcileError?) {
+        result = error != nil ? "failed" : (report?.actions.isEmpty == true ? "in-sync" : "converged")
+        commit = report?.commit ?? error?.commit
+        run = report?.run
+        actions = report?.actions ?? []
+        healthy = report?.healthy ?? []
+        seconds = report?.seconds
+        self.error = error.map {
+            ErrorOutput(stage: $0.stage.rawValue, message: $0.message, diagnostics: $0.diagnostics)
+        }
+    }
+}
+
+enum OnceText {
+    static func summary(_ report: RunReport) -> String {
+        let time = String(format: "%.1f s", report.seconds)
+        guard !report.actions.isEmpty else {
+            return "in sync with \(report.commit.prefix(12)), nothing to do (\(time))"
+        }
+        var lines = ["converged to \(report.commit.prefix(12)) in \(time):"]
+        lines += report.actions.map { "  \($0)" }
+        if !report.healthy.isEmpty { lines.append("healthy: \(report.healthy.joined(separator: ", "))") }
+        return lines.joined(separator: "\n")
+    }
+}

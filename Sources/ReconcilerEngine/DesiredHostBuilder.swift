@@ -1,0 +1,80 @@
+public import ReconcilerCore
+public import ReconcilerGit
+
+/// Turns a validated desired state read from a commit into the rendered `DesiredHost` the
+/// planner compares with the host: unit files with their ownership markers, and the images
+/// services need, built images tagged by their build context's git tree id.
+public struct DesiredHostBuilder {
+    public var runtime: ContainerRuntime
+
+    public init(runtime: ContainerRuntime) {
+        self.runtime = runtime
+    }
+
+    public func build(_ state: DesiredState, tree: GitTree) throws(ReconcileError) -> DesiredHost {
+        var references: [String: String] = [:]
+        var images: [DesiredImage] = []
+        for service in state.services {
+            switch service.image {
+            case .reference(let reference):
+                references[service.name] = reference
+                images.append(DesiredImage(reference: reference, origin: .pull, service: service.name))
+            case .build(let spec):
+                let tag: String
+                do {
+                    tag = try Self.tag(for: spec, in: tree)
+                } catch {
+                    throw ReconcileError(
+                        .validation,
+                        "\(service.location): cannot read the build context '\(spec.context)' of service \(service.name) in commit \(tree.commitID): \(error)",
+                        commit: tree.commitID)
+                }
+                let reference = DesiredStateRenderer.imageReference(for: service, buildTag: tag)
+                references[service.name] = reference
+                images.append(
+                    DesiredImage(
+                        reference: reference,
+                        origin: .build(context: spec.context, dockerfile: spec.dockerfile, arguments: spec.arguments),
+                        service: service.name))
+            }
+        }
+        let rendered = DesiredStateRenderer(runtime: runtime).render(state) { references[$0.name] ?? "" }
+        let services = Dictionary(uniqueKeysWithValues: state.services.map { ($0.unitName, $0) })
+        let plainUnits = Dictionary(uniqueKeysWithValues: state.units.map { ($0.name, $0) })
+        let units = rendered.map { unit in
+            if let service = services[unit.name] {
+                return DesiredUnit(
+                    name: unit.name, contents: unit.contents, enable: true, service: service.name,
+                    image: references[service.name], after: service.after.map { "\($0).service" })
+            }
+            return DesiredUnit(name: unit.name, contents: unit.contents, enable: plainUnits[unit.name]?.enable ?? true)
+        }
+        return DesiredHost(units: units, images: images, commit: tree.commitID)
+    }
+
+    /// The image tag: a hash of what the build can see, the git blob id of every file of the
+    /// context that `.dockerignore` lets through, plus the Dockerfile and build arguments. An
+    /// unchanged context keeps its tag, so it is never rebuilt and its container never
+    /// restarted, even when the commit changed other files (the desired state itself).
+    static func tag(for spec: BuildSpec, in tree: GitTree) throws -> String {
+        let context = spec.context == "." ? "" : spec.context
+        let prefix = context.isEmpty ? "" : context + "/"
+        let ignore = (try? tree.contents(of: prefix + ".dockerignore")).map {
+            DockerIgnore(String(decoding: $0, as: UTF8.self))
+        }
+        var text = ""
+        for file in try tree.files(under: context) where ignore?.includes(file.path) ?? true {
+            text += "\(file.path)\u{0}\(file.id)\n"
+        }
+        let dockerfile = try tree.contents(of: spec.dockerfile)
+        text += "dockerfile \(spec.dockerfile)\u{0}" + String(decoding: dockerfile, as: UTF8.self)
+        for (key, value) in spec.arguments.sorted(by: { $0.key < $1.key }) { text += "\narg \(key)=\(value)" }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

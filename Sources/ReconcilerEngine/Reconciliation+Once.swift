@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+public import ReconcilerCore
+import ReconcilerGit
+import ReconcilerStore
+import ReconcilerSystemd
+
+/// The result of `reconciler once`.
+public struct RunReport: Sendable {
+    public var run: Int64
+    public var commit: String
+    public var actions: [PlannedAction]
+    public var seconds: Double
+    /// Services whose health checks passed after this run.
+    public var healthy: [String]
+}
+
+extension Reconciliation {
+    /// One sync: fetch, validate, plan, apply, verify health, record. Serialised with every
+    /// other run by the run lock; a run interrupted by a crash is closed and rolled forward.
+    public func once(waitForLock: Bool) throws(ReconcileError) -> RunReport {
+        let started = Date()
+        let lock: RunLock
+        do {
+            lock = try RunLock(stateDirectory: configuration.stateDirectory, wait: waitForLock, timeout: nil)
+        } catch {
+            throw ReconcileError(.lock, "\(error)")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let store = try openStore()
+        recoverInterruptedRuns(store)
+        let run: Int64
+        do {
+            run = try store.beginRun(trigger: "once", commit: nil)
+        } catch {
+            throw ReconcileError(.store, "cannot record the run: \(error)")
+        }
+        do {
+            let report = try converge(store: store, run: run, started: started)
+            let result: RunResult = report.actions.isEmpty ? .noChange : .succeeded
+            try? store.finishRun(run, result: result, message: nil)
+            return report
+        } catch {
+            let result: RunResult = error.stage == .validation || error.stage == .refused ? .refused : .failed
+            try? store.finishRun(run, result: result, message: error.message)
+            try? store.setLastError(error.message)
+            var metadata: Logger.Metadata = ["stage": "\(error.stage.rawValue)"]
+            if let commit = error.commit { metadata["commit"] = "\(commit)" }
+            logger.error("run failed: \(error.message)", metadata: metadata)
+            throw error
+        }
+    }
+
+    private func converge(store: StateStore, run: Int64, started: Date) throws(ReconcileError) -> RunReport {
+        let source = try makeSource()
+        let assessment = try assess(source: source, store: store)
+        let commit = assessment.commit.id
+        let plan = assessment.plan
+        if !plan.refusals.isEmpty {
+            throw ReconcileError(
+                .refused,
+                "commit \(commit.prefix(12)) was refused, nothing was changed:\n"
+                    + plan.refusals.map { "  \($0)" }.joined(separator: "\n"),
+                commit: commit)
+        }
+        if plan.actions.isEmpty {
+            logger.debug("in sync", metadata: ["commit": "\(commit)"])
+            try recordSuccess(store: store, assessment: assessment, healthy: nil)
+            return RunReport(
+                run: run, commit: commit, actions: [], seconds: Date().timeIntervalSince(started), healthy: [])
+        }
+        logger.info(
+            "applying \(plan.actions.count) actions",
+            metadata: ["commit": "\(commit)", "summary": "\(assessment.commit.summary)"])
+        try verifyUnits(assessment)
+        let unitFiles = UnitFiles(directory: configuration.unitDirectory)
+        unitFiles.removeLeftovers()
+        let mirror: GitRepository
+        do throws(SourceError) {
+            mirror = try source.mirror()
+        } catch {
+            throw ReconcileError(.source, error.message, commit: commit)
+        }
+        let applier = PlanApplier(
+            systemd: try systemd(), containers: containers(), store: store, unitFiles: unitFiles, mirror: mirror,
+            buildDirectory: configuration.stateDirectory + "/build", logger: logger)
+        try applier.apply(plan, desired: assessment.desired, run: run)
+        try? store.setLastApplied(commit)
+        let healthy = try checkHealth(assessment)
+        try recordSuccess(store: store, assessment: assessment, healthy: healthy)
+        logger.info("converged", metadata: ["commit": "\(commit)", "actions": "\(plan.actions.count)"])
+        return RunReport(
+            run: run, commit: commit, actions: plan.actions, seconds: Date().timeIntervalSince(started),
+            healthy: healthy)
+    }
+
+    /// Every rendered unit must pass `systemd-analyze verify` before any is written.
+    private func verifyUnits(_ assessment: Assessment) throws(ReconcileError) {
+        let problems: [UnitProblem]
+        do {
+            problems = try UnitVerifier.verify(units: assessment.desired.units.map { ($0.name, $0.contents) })
+        } catch {
+            throw ReconcileError(
+                .verification, "cannot run systemd-analyze verify: \(error)", commit: assessment.commit.id)
+        }
+        for warning in problems where !warning.isBlocking {
+            logger.warning("systemd-analyze verify: \(warning)", metadata: ["commit": "\(assessment.commit.id)"])
+        }
+        let blocking = problems.filter(\.isBlocking)
+        guard blocking.isEmpty else {
+            throw ReconcileError(
+                .verification,
+                "systemd-analyze verify rejected the rendered units of commit \(assessment.commit.id.prefix(12)), nothing was changed:\n"
+                    + blocking.map { "  \($0)" }.joined(separator: "\n"),
+                commit: assessment.commit.id)
+        }
+    }
+
+    /// Waits for the health check of every service that has one; the run fails when one
+    /// does not pass in time.
+    private func checkHealth(_ assessment: Assessment) throws(ReconcileError) -> [String] {
+        var healthy: [String] = []
+        for (service, check) in assessment.healthChecks {
+            let outcome = HealthProbe.wait(for: check)
+            let metadata: Logger.Metadata = [
+                "commit": "\(assessment.commit.id)", "service": "\(service)", "action": "health-check",
+                "seconds": "\(String(format: "%.1f", outcome.seconds))",
+            ]
+            guard outcome.passed else {
+                logger.error("health check failed: \(outcome.detail)", metadata: metadata)
+                throw ReconcileError(
+                    .health,
+                    "the health check of \(service) did not pass within \(check.timeout): \(outcome.detail); see journalctl -u \(service).service",
+                    commit: assessment.commit.id)
+            }
+            logger.info("healthy", metadata: metadata)
+            healthy.append(service)
+        }
+        return healthy
+    }
+
+    private func recordSuccess(store: StateStore, assessment: Assessment, healthy: [String]?) throws(ReconcileError) {
+        do {
+            for unit in assessment.desired.units where !assessment.inventory.units.contains(unit.name) {
+                try store.recordUnitWritten(unit.name, commit: assessment.commit.id)
+            }
+            // Units that left the desired state and whose file is gone are no longer ours to track.
+            let desired = Set(assessment.desired.units.map(\.name))
+            for name in assessment.inventory.units where !desired.contains(name) {
+                if !FileManager.default.fileExists(atPath: configuration.unitDirectory + "/" + name) {
+                    try store.recordUnitRemoved(name)
+                }
+            }
+            try store.setLastApplied(assessment.commit.id)
+            if healthy != nil { try store.setLastHealthy(assessment.commit.id) }
+            try store.clearLastError()
+        } catch {
+            throw ReconcileError(.store, "cannot record the run: \(error)", commit: assessment.commit.id)
+        }
+    }
+
+    private func recoverInterruptedRuns(_ store: StateStore) {
+        guard let runs = try? store.unfinishedRuns(), !runs.isEmpty else { return }
+        for run in runs {
+            logger.warning(
+                "run \(run.id) was interrupted; the host is re-planned from what runs now and rolled forward",
+                metadata: ["commit": "\(run.commit ?? "unknown")"])
+        }
+        _ = try? store.abandonUnfinishedRuns(message: "interrupted; rolled forward by the next run")
+    }
+}

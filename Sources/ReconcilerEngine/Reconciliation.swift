@@ -1,0 +1,124 @@
+import Foundation
+public import Logging
+import ReconcilerContainers
+public import ReconcilerCore
+public import ReconcilerGit
+import ReconcilerStore
+import ReconcilerSystemd
+
+/// One look at the host against the newest desired state: everything `diff` shows and
+/// `once` acts on.
+public struct Assessment: Sendable {
+    public var commit: Revision
+    public var change: SourceUpdate.Change
+    public var desired: DesiredHost
+    public var observed: ObservedState
+    public var inventory: Inventory
+    public var plan: Plan
+    /// The health check of every desired service that has one, by service name.
+    public var healthChecks: [(String, HealthCheck)]
+}
+
+/// The orchestration of a run: fetch, validate, render, observe, plan, and for `once`
+/// apply, verify health and record. Pure decisions live in ReconcilerCore; this type only
+/// moves data between the adapters and the planner, and logs every decision.
+public final class Reconciliation {
+    public let configuration: HostConfiguration
+    let logger: Logger
+    let launcher: RemoteHelperLauncher
+
+    public init(configuration: HostConfiguration, launcher: RemoteHelperLauncher, logger: Logger) {
+        self.configuration = configuration
+        self.launcher = launcher
+        self.logger = logger
+    }
+
+    var storePath: String { configuration.stateDirectory + "/state.sqlite" }
+
+    func openStore() throws(ReconcileError) -> StateStore {
+        do {
+            return try StateStore(path: storePath)
+        } catch {
+            throw ReconcileError(.store, "cannot open the state store: \(error)")
+        }
+    }
+
+    func makeSource() throws(ReconcileError) -> GitSource {
+        GitSource(configuration: try configuration.gitSourceConfiguration(), launcher: launcher, logger: logger)
+    }
+
+    /// Fetches, validates and renders the newest commit, observes the host and plans.
+    func assess(source: GitSource, store: StateStore) throws(ReconcileError) -> Assessment {
+        let summary: StoreSummary
+        do {
+            summary = try store.summary()
+        } catch {
+            throw ReconcileError(.store, "cannot read the state store: \(error)")
+        }
+        let update: SourceUpdate
+        do {
+            update = try source.update(lastAccepted: summary.lastApplied?.commit)
+        } catch {
+            throw ReconcileError(.source, error.message)
+        }
+        let commit = update.commit.id
+        if update.fetched {
+            logger.info(
+                "fetched \(commit.prefix(12))",
+                metadata: ["commit": "\(commit)", "summary": "\(update.commit.summary)"])
+        }
+        let tree: GitTree
+        do {
+            tree = try source.mirror().tree(at: commit)
+        } catch {
+            throw ReconcileError(.source, "cannot read commit \(commit) from the mirror: \(error)", commit: commit)
+        }
+        let load = DesiredStateLoader.load(from: tree, folder: configuration.path)
+        guard let state = load.state, !load.hasErrors else {
+            let errors = load.diagnostics.filter { $0.severity == .error }
+            throw ReconcileError(
+                .validation,
+                "commit \(commit.prefix(12)) is not valid, so nothing was changed; fix it in git:\n"
+                    + errors.map { "  \($0)" }.joined(separator: "\n"),
+                commit: commit, diagnostics: load.diagnostics)
+        }
+        let selected = state.selecting(host: configuration.host)
+        let desired = try DesiredHostBuilder(runtime: configuration.runtime).build(selected, tree: tree)
+        let inventory: Inventory
+        do {
+            inventory = try store.inventory()
+        } catch {
+            throw ReconcileError(.store, "cannot read the inventory: \(error)", commit: commit)
+        }
+        let observed = try observer().observe(desired: desired, inventory: inventory)
+        let plan = Planner.plan(
+            desired: desired, observed: observed, inventory: inventory,
+            policy: PlanningPolicy(allowRemovingEveryUnit: configuration.allowEmpty))
+        return Assessment(
+            commit: update.commit, change: update.change, desired: desired, observed: observed, inventory: inventory,
+            plan: plan,
+            healthChecks: selected.services.compactMap { service in service.health.map { (service.name, $0) } })
+    }
+
+    func systemd() throws(ReconcileError) -> SystemdManager {
+        do {
+            return try SystemdManager.connect()
+        } catch {
+            throw ReconcileError(.observe, "\(error)")
+        }
+    }
+
+    func containers() -> ContainerEngine {
+        ContainerEngine(runtime: configuration.runtime, logger: logger)
+    }
+
+    func observer() throws(ReconcileError) -> HostObserver {
+        HostObserver(systemd: try systemd(), containers: containers(), unitDirectory: configuration.unitDirectory)
+    }
+
+    /// What `once` would do now, and why. Changes nothing on the host (the mirror may fetch).
+    public func diff() throws(ReconcileError) -> Assessment {
+        let store = try openStore()
+        return try assess(source: try makeSource(), store: store)
+    }
+}
