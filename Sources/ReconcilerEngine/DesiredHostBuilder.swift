@@ -18,7 +18,10 @@ public struct DesiredHostBuilder {
             switch service.image {
             case .reference(let reference):
                 references[service.name] = reference
-                images.append(DesiredImage(reference: reference, origin: .pull, service: service.name))
+                // Services may share an image: it is pulled once.
+                if !images.contains(where: { $0.reference == reference }) {
+                    images.append(DesiredImage(reference: reference, origin: .pull, service: service.name))
+                }
             case .build(let spec):
                 let tag: String
                 do {

@@ -40,7 +40,7 @@ public struct PlanApplier {
             throw ReconcileError(.store, "cannot record the planned actions: \(error)", commit: desired.commit)
         }
         let units = Dictionary(uniqueKeysWithValues: desired.units.map { ($0.name, $0) })
-        let images = Dictionary(uniqueKeysWithValues: desired.images.map { ($0.reference, $0) })
+        let images = Dictionary(desired.images.map { ($0.reference, $0) }) { first, _ in first }
         for (action, id) in zip(plan.actions, ids) {
             var metadata: Logger.Metadata = [
                 "commit": "\(desired.commit)", "action": "\(action.kind.rawValue)", "reason": "\(action.reason)",

@@ -7,7 +7,8 @@ import ReconcilerSystemd
 
 /// The result of `reconciler once`.
 public struct RunReport: Sendable {
-    public var run: Int64
+    /// The run's id in the store; nil when the host was in sync and nothing was recorded.
+    public var run: Int64?
     public var commit: String
     public var actions: [PlannedAction]
     public var seconds: Double
@@ -29,21 +30,17 @@ extension Reconciliation {
         defer { withExtendedLifetime(lock) {} }
         let store = try openStore()
         recoverInterruptedRuns(store)
-        let run: Int64
+        let recorder = RunRecorder(store: store, trigger: "once")
         do {
-            run = try store.beginRun(trigger: "once", commit: nil)
-        } catch {
-            throw ReconcileError(.store, "cannot record the run: \(error)")
-        }
-        do {
-            let report = try converge(store: store, run: run, started: started)
-            let result: RunResult = report.actions.isEmpty ? .noChange : .succeeded
-            try? store.finishRun(run, result: result, message: nil)
+            let report = try converge(store: store, recorder: recorder, started: started)
+            if let run = recorder.id { try? store.finishRun(run, result: .succeeded, message: nil) }
             return report
         } catch {
             let result: RunResult = error.stage == .validation || error.stage == .refused ? .refused : .failed
-            try? store.finishRun(run, result: result, message: error.message)
-            try? store.setLastError(error.message)
+            if let run = try? recorder.begin(commit: error.commit) {
+                try? store.finishRun(run, result: result, message: error.message)
+            }
+            try? store.setLastError(error.message, commit: error.commit)
             var metadata: Logger.Metadata = ["stage": "\(error.stage.rawValue)"]
             if let commit = error.commit { metadata["commit"] = "\(commit)" }
             logger.error("run failed: \(error.message)", metadata: metadata)
@@ -51,7 +48,7 @@ extension Reconciliation {
         }
     }
 
-    private func converge(store: StateStore, run: Int64, started: Date) throws(ReconcileError) -> RunReport {
+    private func converge(store: StateStore, recorder: RunRecorder, started: Date) throws(ReconcileError) -> RunReport {
         let source = try makeSource()
         let assessment = try assess(source: source, store: store)
         let commit = assessment.commit.id
@@ -64,10 +61,18 @@ extension Reconciliation {
                 commit: commit)
         }
         if plan.actions.isEmpty {
+            // In sync: no run is recorded, and nothing is written unless a mark is stale (an
+            // idle sync must stay cheap, and each SQLite commit costs an fsync).
             logger.debug("in sync", metadata: ["commit": "\(commit)"])
             try recordSuccess(store: store, assessment: assessment, healthy: nil)
             return RunReport(
-                run: run, commit: commit, actions: [], seconds: Date().timeIntervalSince(started), healthy: [])
+                run: nil, commit: commit, actions: [], seconds: Date().timeIntervalSince(started), healthy: [])
+        }
+        let run: Int64
+        do {
+            run = try recorder.begin(commit: commit)
+        } catch {
+            throw ReconcileError(.store, "cannot record the run: \(error)", commit: commit)
         }
         logger.info(
             "applying \(plan.actions.count) actions",
@@ -140,9 +145,10 @@ extension Reconciliation {
     }
 
     private func recordSuccess(store: StateStore, assessment: Assessment, healthy: [String]?) throws(ReconcileError) {
+        let commit = assessment.commit.id
         do {
             for unit in assessment.desired.units where !assessment.inventory.units.contains(unit.name) {
-                try store.recordUnitWritten(unit.name, commit: assessment.commit.id)
+                try store.recordUnitWritten(unit.name, commit: commit)
             }
             // Units that left the desired state and whose file is gone are no longer ours to track.
             let desired = Set(assessment.desired.units.map(\.name))
@@ -151,11 +157,12 @@ extension Reconciliation {
                     try store.recordUnitRemoved(name)
                 }
             }
-            try store.setLastApplied(assessment.commit.id)
-            if healthy != nil { try store.setLastHealthy(assessment.commit.id) }
-            try store.clearLastError()
+            let summary = try store.summary()
+            if summary.lastApplied?.commit != commit { try store.setLastApplied(commit) }
+            if healthy != nil && summary.lastHealthy?.commit != commit { try store.setLastHealthy(commit) }
+            if summary.lastError != nil { try store.clearLastError() }
         } catch {
-            throw ReconcileError(.store, "cannot record the run: \(error)", commit: assessment.commit.id)
+            throw ReconcileError(.store, "cannot record the run: \(error)", commit: commit)
         }
     }
 
@@ -167,5 +174,25 @@ extension Reconciliation {
                 metadata: ["commit": "\(run.commit ?? "unknown")"])
         }
         _ = try? store.abandonUnfinishedRuns(message: "interrupted; rolled forward by the next run")
+    }
+}
+
+/// Begins the run's record the first time it is needed: a run that finds the host in sync
+/// leaves no record.
+final class RunRecorder {
+    let store: StateStore
+    let trigger: String
+    private(set) var id: Int64?
+
+    init(store: StateStore, trigger: String) {
+        self.store = store
+        self.trigger = trigger
+    }
+
+    func begin(commit: String?) throws(StoreError) -> Int64 {
+        if let id { return id }
+        let id = try store.beginRun(trigger: trigger, commit: commit)
+        self.id = id
+        return id
     }
 }

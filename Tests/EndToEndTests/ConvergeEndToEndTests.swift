@@ -23,7 +23,7 @@ struct ConvergeEndToEndTests {
 
     @Test(.timeLimit(.minutes(20)))
     func theBlogIsDeployedByACommitAndOnlyChangesRestartIt() throws {
-        let host = try TestHost.boot("e2e-once")
+        let host = try TestHost.bootFresh("e2e-once")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
         try host.copyRepository(to: Self.work)
         try host.initRepository(work: Self.work, remote: Self.remote)
@@ -83,10 +83,10 @@ struct ConvergeEndToEndTests {
     }
 
     /// Two small services from a preloaded image: quick to start, enough to show drift.
-    static func smallServices(_ names: [String], restart: String = "always") -> [String: String] {
+    static func smallServices(_ names: [String], restart: String = "always", firstPort: Int = 8101) -> [String: String] {
         var files: [String: String] = [:]
         for (index, name) in names.enumerated() {
-            let port = 8101 + index
+            let port = firstPort + index
             files["desired-state/\(name).yaml"] = """
                 apiVersion: reconciler/v1
                 kind: Service
@@ -104,7 +104,7 @@ struct ConvergeEndToEndTests {
 
     @Test(.timeLimit(.minutes(15)))
     func driftIsShownByDiffAndHealedByOnceAndForeignUnitsAreLeftAlone() throws {
-        let host = try TestHost.boot("e2e-drift")
+        let host = try TestHost.bootFresh("e2e-drift")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler", "/etc/systemd/system/web.service")
         try host.writeRepository(Self.smallServices(["web", "api"], restart: "no"), to: Self.work)
         try host.initRepository(work: Self.work, remote: Self.remote)
@@ -156,7 +156,7 @@ struct ConvergeEndToEndTests {
         // A desired unit named like the foreign one is refused, and nothing changes.
         try host.writeFile(
             "\(Self.work)/desired-state/foreign.yaml",
-            Self.smallServices(["foreign"])["desired-state/foreign.yaml"] ?? "")
+            Self.smallServices(["foreign"], firstPort: 8150)["desired-state/foreign.yaml"] ?? "")
         try host.commitAll(work: Self.work, remote: Self.remote, message: "Clash with a host unit")
         let clash = try host.once()
         #expect(clash.status == 1, "\(clash)")
@@ -167,7 +167,7 @@ struct ConvergeEndToEndTests {
 
     @Test(.timeLimit(.minutes(15)))
     func aServiceLeavingGitIsRemovedAndRemovingEverythingNeedsConsent() throws {
-        let host = try TestHost.boot("e2e-prune")
+        let host = try TestHost.bootFresh("e2e-prune")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
         try host.writeRepository(Self.smallServices(["web", "api"]), to: Self.work)
         try host.initRepository(work: Self.work, remote: Self.remote)

@@ -8,7 +8,7 @@ import Testing
 struct NoOpBenchmark {
     @Test(.timeLimit(.minutes(15)))
     func aNoOpOnceOnTenServicesIsMeasured() throws {
-        let host = try TestHost.boot("e2e-bench")
+        let host = try TestHost.bootFresh("e2e-bench")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
         let names = (1...10).map { "svc\($0)" }
         try host.writeRepository(ConvergeEndToEndTests.smallServices(names), to: ConvergeEndToEndTests.work)
@@ -30,6 +30,8 @@ struct NoOpBenchmark {
             return (output[0] * 1000 / Double(runs), (output[1] + output[2]) * 1000 / Double(runs))
         }
         let once = try measure("reconciler once --log-target stderr")
+        // The floor of any `reconciler` command: starting the binary. The daemon pays it once.
+        let start = try measure("reconciler version")
         let lsRemote = try measure("git ls-remote \(ConvergeEndToEndTests.remote) refs/heads/main")
         let isActive = try measure("systemctl is-active \(names.map { "\($0).service" }.joined(separator: " "))")
         let podmanPS = try measure("podman ps --format json")
@@ -40,6 +42,8 @@ struct NoOpBenchmark {
             No-op `reconciler once`, 10 services, mean of \(runs) runs in the host:
             operation                            wall ms   cpu ms   vs git ls-remote
             reconciler once (no-op)              \(format(once.wall))   \(format(once.cpu))   \(String(format: "%.1fx", once.wall / lsRemote.wall))
+            reconciler version (process start)   \(format(start.wall))   \(format(start.cpu))   \(String(format: "%.1fx", start.wall / lsRemote.wall))
+            once minus process start             \(format(once.wall - start.wall))   \(format(once.cpu - start.cpu))
             git ls-remote (local bare repo)      \(format(lsRemote.wall))   \(format(lsRemote.cpu))   1.0x
             systemctl is-active (10 units)       \(format(isActive.wall))   \(format(isActive.cpu))   \(String(format: "%.1fx", isActive.wall / lsRemote.wall))
             podman ps --format json              \(format(podmanPS.wall))   \(format(podmanPS.cpu))   \(String(format: "%.1fx", podmanPS.wall / lsRemote.wall))

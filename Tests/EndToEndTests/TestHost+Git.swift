@@ -1,6 +1,13 @@
 import Foundation
 
 extension TestHost {
+    /// A host booted from the clean image: nothing left from an earlier test or run.
+    static func bootFresh(_ name: String) throws -> TestHost {
+        try Testbed.requireAvailable()
+        try Testbed.run(["stop", name])
+        return try boot(name)
+    }
+
     /// Makes `work` (already filled with files) a git repository with one commit, and
     /// publishes it as the bare repository `remote`, the agent's source.
     func initRepository(work: String, remote: String) throws {
@@ -39,7 +46,7 @@ extension TestHost {
 
     /// `reconciler once` with the host's config; the result whatever its exit status.
     func once(_ extra: String..., timeout: TimeInterval = 900) throws -> CommandResult {
-        try Testbed.run(["exec", name, "reconciler", "once", "--log-target", "stderr"] + extra, timeout: timeout)
+        try Testbed.run(["exec", name, "reconciler", "once", "--log-target", "journal"] + extra, timeout: timeout)
     }
 
     func diff(_ extra: String...) throws -> CommandResult {
