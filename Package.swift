@@ -24,19 +24,24 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
+        // Starting programs with a deadline (posix_spawn), shared by the adapters.
+        .target(name: "ReconcilerProcess", swiftSettings: upcoming),
+
         // The pure core: value types shared by every adapter, no I/O.
         .target(name: "ReconcilerCore", dependencies: ["Yams"], swiftSettings: upcoming),
 
         // Adapters around the core.
         .target(
             name: "ReconcilerGit",
-            dependencies: ["CGit2", "ReconcilerCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CGit2", "ReconcilerCore", "ReconcilerProcess", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
             name: "ReconcilerSystemd",
             dependencies: [
-                "CSystemd", "ReconcilerCore",
+                "CSystemd", "ReconcilerCore", "ReconcilerProcess",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -44,7 +49,7 @@ let package = Package(
 
         .target(
             name: "ReconcilerContainers",
-            dependencies: ["ReconcilerCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ReconcilerCore", "ReconcilerProcess", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
         .target(
@@ -58,7 +63,7 @@ let package = Package(
             name: "ReconcilerEngine",
             dependencies: [
                 "ReconcilerCore", "ReconcilerGit", "ReconcilerSystemd", "ReconcilerContainers", "ReconcilerStore",
-                .product(name: "Logging", package: "swift-log"),
+                "ReconcilerProcess", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

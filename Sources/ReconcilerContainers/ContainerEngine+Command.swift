@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ReconcilerCore
+import ReconcilerProcess
 
 extension ContainerEngine {
     /// What one run of the engine's CLI left behind.

@@ -1,5 +1,6 @@
 import Foundation
 public import ReconcilerCore
+import ReconcilerProcess
 
 /// Runs a service's health check until it passes or its timeout ends.
 ///
@@ -95,20 +96,16 @@ public enum HealthProbe {
 
     private static func command(_ arguments: [String]) -> Result<Void, ProbeFailure> {
         guard let executable = arguments.first else { return .failure(ProbeFailure(message: "empty command")) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(arguments.dropFirst())
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let termination: ChildProcess.Termination
         do {
-            try process.run()
+            termination = try ChildProcess.run(
+                executable, Array(arguments.dropFirst()), environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
+                standardOutput: "/dev/null", standardError: nil, timeout: 30)
         } catch {
             return .failure(ProbeFailure(message: "cannot run \(executable): \(error)"))
         }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        return termination == .exited(0)
             ? .success(())
-            : .failure(
-                ProbeFailure(message: "\(arguments.joined(separator: " ")) exited with \(process.terminationStatus)"))
+            : .failure(ProbeFailure(message: "\(arguments.joined(separator: " ")) ended with \(termination)"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import ReconcilerCore
+import ReconcilerProcess
 
 /// Checks unit files with `systemd-analyze verify` before anything is written.
 ///

@@ -83,7 +83,8 @@ struct ConvergeEndToEndTests {
     }
 
     /// Two small services from a preloaded image: quick to start, enough to show drift.
-    static func smallServices(_ names: [String], restart: String = "always", firstPort: Int = 8101) -> [String: String] {
+    static func smallServices(_ names: [String], restart: String = "always", firstPort: Int = 8101) -> [String: String]
+    {
         var files: [String: String] = [:]
         for (index, name) in names.enumerated() {
             let port = firstPort + index

@@ -31,15 +31,19 @@ struct RunSafetyEndToEndTests {
         let files = try host.mustExec("ls", "-a", "/etc/systemd/system")
         #expect(!files.contains(".reconciler-"))
         let interrupted = try host.journalEntries("-t", "reconciler", "RECONCILER_COMMIT=\(commit)")
-        #expect(interrupted.contains { ($0["MESSAGE"] as? String)?.contains("was interrupted") == true }
-            || next.stdout.contains("converged"))
+        #expect(
+            interrupted.contains { ($0["MESSAGE"] as? String)?.contains("was interrupted") == true }
+                || next.stdout.contains("converged"))
 
         // Two runs at once: the second one says who holds the lock and changes nothing.
-        try host.writeFile("\(work)/desired-state/a4.yaml", ConvergeEndToEndTests.smallServices(["a4"], firstPort: 8130)["desired-state/a4.yaml"] ?? "")
+        try host.writeFile(
+            "\(work)/desired-state/a4.yaml",
+            ConvergeEndToEndTests.smallServices(["a4"], firstPort: 8130)["desired-state/a4.yaml"] ?? "")
         try host.commitAll(work: work, remote: ConvergeEndToEndTests.remote, message: "One more")
         let both = try host.mustExec(
             "sh", "-c",
-            "reconciler once --log-target journal >/tmp/first.out 2>&1 & sleep 0.4; reconciler once --log-target journal 2>&1; echo \"second=$?\"; wait; echo \"first=$?\"")
+            "reconciler once --log-target journal >/tmp/first.out 2>&1 & sleep 0.4; reconciler once --log-target journal 2>&1; echo \"second=$?\"; wait; echo \"first=$?\""
+        )
         #expect(both.contains("first=0"), "\(both)")
         #expect(both.contains("second=1") || both.contains("second=0"), "\(both)")
         if both.contains("second=1") { #expect(both.contains("holds the lock"), "\(both)") }

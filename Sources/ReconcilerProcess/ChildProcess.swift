@@ -8,29 +8,31 @@ import Foundation
 /// podman started that way could not be stopped). Here the child gets default signal
 /// handling, an empty signal mask and its own process group, which the deadline kills whole.
 /// Output goes to files, never pipes, so a chatty build cannot block on a full pipe.
-enum ChildProcess {
-    enum Termination: Equatable, Sendable {
+/// Every adapter that starts a program (the git helper, podman, systemd-analyze, health
+/// commands) goes through here.
+public enum ChildProcess {
+    public enum Termination: Equatable, Sendable {
         case exited(Int32)
         case signaled(Int32)
         /// Killed (with its process group) at the deadline.
         case timedOut
     }
 
-    /// Runs `executable` with stdin from /dev/null.
+    /// Runs `executable` with stdin from `standardInput` (default /dev/null).
     /// - Parameters:
     ///   - standardError: a file for stderr, or nil to send it to the `standardOutput` file.
     /// - Returns: how the child ended.
     /// - Throws: the errno of a failed posix_spawn (e.g. ENOENT for a missing executable).
-    static func run(
+    public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String],
-        standardOutput: String, standardError: String?, timeout: Double
+        standardInput: String = "/dev/null", standardOutput: String, standardError: String?, timeout: Double
     ) throws(SpawnFailure) -> Termination {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         // No O_CLOEXEC: when the open lands on the target descriptor itself, exec would close it.
         let create = O_WRONLY | O_CREAT | O_TRUNC
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, standardInput, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, standardOutput, create, 0o600)
         if let standardError {
             posix_spawn_file_actions_addopen(&actions, 2, standardError, create, 0o600)
@@ -73,8 +75,9 @@ enum ChildProcess {
     }
 
     /// posix_spawn's error number, e.g. ENOENT when the executable does not exist.
-    struct SpawnFailure: Error {
-        var errno: Int32
+    public struct SpawnFailure: Error, Sendable, CustomStringConvertible {
+        public var errno: Int32
+        public var description: String { String(cString: strerror(errno)) }
     }
 
     private final class Waiter: @unchecked Sendable {
