@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// `scripts/install-agent` on a real host: the files it installs, the hardened unit
+/// converging a host with podman, reload, and an uninstall that keeps the configuration.
+@Suite(.serialized, .enabled(if: Testbed.shouldRun))
+struct InstallEndToEndTests {
+    static let work = "/srv/work"
+    static let remote = "/srv/desired.git"
+    /// Where the installer and its inputs are copied; the host has no checkout.
+    static let kit = "/var/tmp/reconciler-kit"
+
+    static func waitUntil(_ timeout: TimeInterval, _ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if (try? condition()) == true { return true }
+            usleep(250_000)
+        }
+        return try condition()
+    }
+
+    static func mode(_ host: TestHost, _ path: String) throws -> String {
+        try host.mustExec("stat", "-c", "%a", path).trimmed
+    }
+
+    @Test(.timeLimit(.minutes(15)))
+    func theInstalledAgentConvergesTheHostUnderItsHardenedUnitAndUninstallKeepsTheConfig() throws {
+        let host = try TestHost.bootFresh("e2e-install")
+        // bootFresh puts a binary at /usr/local/bin: the installer must do that itself.
+        try host.mustExec("rm", "-rf", "/usr/local/bin/reconciler", "/etc/reconciler", "/var/lib/reconciler")
+        try host.copy(Testbed.reconcilerBinary, to: "\(Self.kit)/reconciler")
+        try host.copy(Testbed.repositoryRoot + "/units", to: "\(Self.kit)/units")
+        try host.copy(Testbed.repositoryRoot + "/scripts/install-agent", to: "\(Self.kit)/install-agent")
+        let install = [
+            "\(Self.kit)/install-agent", "--binary", "\(Self.kit)/reconciler",
+            "--unit", "\(Self.kit)/units/reconciler.service",
+            "--config-example", "\(Self.kit)/units/config.example.yaml",
+        ]
+
+        let output = try host.mustExec(install)
+        #expect(output.contains("systemctl enable --now reconciler"), "\(output)")
+        #expect(try Self.mode(host, "/usr/local/bin/reconciler") == "755")
+        #expect(try Self.mode(host, "/etc/systemd/system/reconciler.service") == "644")
+        #expect(try Self.mode(host, "/var/lib/reconciler") == "700")
+        #expect(try Self.mode(host, "/etc/reconciler/config.yaml") == "644")
+        #expect(try host.mustExec("reconciler", "--version").trimmed.isEmpty == false)
+        let verify = try host.exec("systemd-analyze", "verify", "/etc/systemd/system/reconciler.service")
+        #expect(verify.status == 0 && verify.stderr.trimmed.isEmpty && verify.stdout.trimmed.isEmpty, "\(verify)")
+        // The example installed as is is valid, and says what is missing.
+        let unconfigured = try host.exec("reconciler", "diff", "--log-target", "stderr")
+        #expect(unconfigured.stderr.contains("no repository is configured"), "\(unconfigured)")
+
+        // An operator's config survives a second install, which changes nothing else.
+        try host.writeFile(
+            "/etc/reconciler/config.yaml",
+            "repository:\n  url: \(Self.remote)\nhost:\n  name: web1\npollInterval: 3s\n")
+        let again = try host.mustExec(install)
+        #expect(again.contains("kept the existing /etc/reconciler/config.yaml"), "\(again)")
+        #expect(try host.mustExec("cat", "/etc/reconciler/config.yaml").contains(Self.remote))
+
+        // Under the hardened unit, the agent writes a unit and podman starts its container
+        // with a published port.
+        try host.writeRepository(ConvergeEndToEndTests.smallServices(["web"]), to: Self.work)
+        try host.initRepository(work: Self.work, remote: Self.remote)
+        try host.mustExec("systemctl", "enable", "--now", "reconciler.service", timeout: 120)
+        #expect(
+            try Self.waitUntil(120) {
+                try host.exec("systemctl", "is-active", "web.service").stdout.trimmed == "active"
+            })
+        #expect(try HTTPProbe.waitForOK("http://\(host.address):8101/", timeout: 30) != nil)
+        #expect(try host.mustExec("systemctl", "is-active", "reconciler.service").trimmed == "active")
+        #expect(try host.mustExec("systemctl", "show", "-P", "ProtectSystem", "reconciler.service").trimmed == "full")
+
+        // `systemctl reload` is accepted and the agent keeps running.
+        let mainPID = try host.mustExec("systemctl", "show", "-P", "MainPID", "reconciler.service").trimmed
+        try host.mustExec("systemctl", "reload", "reconciler.service", timeout: 60)
+        usleep(1_000_000)
+        #expect(try host.mustExec("systemctl", "is-active", "reconciler.service").trimmed == "active")
+        #expect(try host.mustExec("systemctl", "show", "-P", "MainPID", "reconciler.service").trimmed == mainPID)
+
+        // Uninstall: the agent stops, the unit and binary go, config and state stay; twice is fine.
+        let removed = try host.mustExec("\(Self.kit)/install-agent", "--uninstall", timeout: 360)
+        #expect(removed.contains("rm -rf /etc/reconciler /var/lib/reconciler"), "\(removed)")
+        #expect(try host.exec("test", "-e", "/etc/systemd/system/reconciler.service").status != 0)
+        #expect(try host.exec("test", "-e", "/usr/local/bin/reconciler").status != 0)
+        #expect(try host.exec("systemctl", "is-active", "reconciler.service").stdout.trimmed != "active")
+        #expect(try host.mustExec("cat", "/etc/reconciler/config.yaml").contains(Self.remote))
+        #expect(try host.exec("test", "-f", "/var/lib/reconciler/state.sqlite").status == 0)
+        try host.mustExec("\(Self.kit)/install-agent", "--uninstall")
+        // What the agent deployed keeps running without it.
+        #expect(try host.mustExec("systemctl", "is-active", "web.service").trimmed == "active")
+        try host.stop()
+    }
+}
