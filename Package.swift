@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerCLITests",
-            dependencies: ["ReconcilerCLI", "ReconcilerCore"],
+            dependencies: ["ReconcilerCLI", "ReconcilerCore", "ReconcilerEngine", "ReconcilerStore"],
             // Golden files are read through #filePath, not bundled.
             exclude: ["Fixtures"],
             swiftSettings: upcoming

@@ -6,7 +6,9 @@ public struct Reconciler: AsyncParsableCommand {
         commandName: "reconciler",
         abstract: "Converge this host's systemd units and containers to the desired state in a git repository.",
         version: ReconcilerVersion.current,
-        subcommands: [Once.self, Diff.self, Validate.self, Render.self, Status.self, Version.self, GitHelper.self]
+        subcommands: [
+            Once.self, Diff.self, Validate.self, Render.self, Status.self, History.self, Version.self, GitHelper.self,
+        ]
     )
 
     public init() {}

@@ -2,13 +2,19 @@ import ArgumentParser
 import Foundation
 import Logging
 import ReconcilerCore
+import ReconcilerEngine
+import ReconcilerStore
 import ReconcilerSystemd
 
 extension Reconciler {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show this host, its service manager and what the reconciler has applied.")
+            abstract: "Show this host, its service manager and what the reconciler has applied.",
+            discussion: """
+                Reads the state store and systemd; changes nothing, and works before the first run.
+                """)
 
+        @OptionGroup var host: HostConfigurationOptions
         @OptionGroup var global: GlobalOptions
 
         @Option(name: .long, help: "Output format: text or json.")
@@ -16,22 +22,31 @@ extension Reconciler {
 
         func run() async throws {
             let logger = global.makeLogger()
+            let configuration = try host.load()
             let manager: SystemdManagerInfo
             let failed: [String]
+            let systemd: SystemdManager
             do {
-                let systemd = try SystemdManager.connect()
+                systemd = try SystemdManager.connect()
                 manager = try systemd.info()
                 failed = try systemd.listUnits().filter { $0.activeState == "failed" }.map(\.name)
             } catch {
                 throw CommandFailure("read the service manager's state", cause: error)
             }
-            let report = StatusReport(host: HostName.current(), systemd: manager, failedUnits: failed, applied: nil)
             logger.debug(
                 "read service manager",
                 metadata: ["systemd.version": "\(manager.version)", "systemd.state": "\(manager.systemState)"])
+            let status: HostStatus
+            do throws(ReconcileError) {
+                status = try HostStatus.read(configuration: configuration, systemd: systemd, logger: logger)
+            } catch {
+                throw CommandFailure("read the state store", cause: error)
+            }
+            let report = StatusReport(
+                host: configuration.hostName, systemd: manager, failedUnits: failed, status: status)
             switch output {
             case .json: print(try JSONOutput.encode(report))
-            case .text: print(report.text)
+            case .text: print(StatusText.render(report))
             }
         }
     }
@@ -43,11 +58,10 @@ struct StatusReport: Encodable {
     var systemd: SystemdManagerInfo
     /// Units in the "failed" state, which is what makes a system "degraded".
     var failedUnits: [String]
-    /// The revision last applied to this host; nil until the first successful run.
-    var applied: Revision?
+    var status: HostStatus
 
     enum CodingKeys: String, CodingKey {
-        case host, systemd, failedUnits, applied
+        case host, systemd, failedUnits, repository, applied, lastHealthy, lastError, badCommit, units
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -55,18 +69,13 @@ struct StatusReport: Encodable {
         try container.encode(host, forKey: .host)
         try container.encode(systemd, forKey: .systemd)
         try container.encode(failedUnits, forKey: .failedUnits)
-        // Scripts read `"applied": null` more reliably than a missing key.
-        try container.encode(applied, forKey: .applied)
-    }
-
-    var text: String {
-        let appliedText = applied.map { "\($0.shortID) \($0.summary)" } ?? "nothing applied yet"
-        let failedText = failedUnits.isEmpty ? "none" : failedUnits.joined(separator: ", ")
-        return """
-            host:     \(host)
-            systemd:  \(systemd.version), \(systemd.systemState)
-            failed:   \(failedText)
-            applied:  \(appliedText)
-            """
+        // Scripts read `"applied": null` more reliably than a missing key, so every optional
+        // is written, as null when absent.
+        try container.encode(status.repository, forKey: .repository)
+        try container.encode(status.summary.lastApplied, forKey: .applied)
+        try container.encode(status.summary.lastHealthy, forKey: .lastHealthy)
+        try container.encode(status.summary.lastError, forKey: .lastError)
+        try container.encode(status.summary.badCommit, forKey: .badCommit)
+        try container.encode(status.units, forKey: .units)
     }
 }

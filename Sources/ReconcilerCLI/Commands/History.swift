@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import ReconcilerCore
+import ReconcilerStore
+
+extension Reconciler {
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the latest runs, newest first, with the actions each took and how they ended.",
+            discussion: "Reads the state store only; prints nothing but a note before the first run.")
+
+        @OptionGroup var host: HostConfigurationOptions
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: [.customShort("n"), .long], help: "How many runs to show.")
+        var limit = 20
+
+        @Option(name: .long, help: "Output format: text or json.")
+        var output: OutputFormat = .text
+
+        func validate() throws {
+            guard limit > 0 else { throw ValidationError("-n must be at least 1") }
+        }
+
+        func run() throws {
+            _ = global.makeLogger()
+            let configuration = try host.load()
+            let path = configuration.stateDirectory + "/" + StateStore.fileName
+            var runs: [RunRecord] = []
+            // Reading must not create the state directory: a host that never ran has no history.
+            if FileManager.default.fileExists(atPath: path) {
+                do {
+                    runs = try StateStore(path: path).history(limit: limit)
+                } catch {
+                    throw CommandFailure("read the run history", cause: error)
+                }
+            }
+            switch output {
+            case .json: print(try JSONOutput.encode(runs))
+            case .text: print(HistoryText.render(runs))
+            }
+        }
+    }
+}

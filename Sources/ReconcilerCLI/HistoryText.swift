@@ -1,0 +1,42 @@
+import Foundation
+import ReconcilerStore
+
+/// `reconciler history` for people: one aligned line per run, its actions indented under it.
+enum HistoryText {
+    static func render(_ runs: [RunRecord]) -> String {
+        guard !runs.isEmpty else { return "no runs recorded yet" }
+        // Run lines are aligned with each other across the whole listing, so the eye can
+        // scan one column (result, commit) down the page.
+        let runLines = TextColumns.align(runs.map(row))
+        var lines: [String] = []
+        for (run, line) in zip(runs, runLines) {
+            lines.append(line)
+            lines += actions(run.actions)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `#12  once  0123456789ab  2024-05-01T10:00:00Z  4.2 s  succeeded  message`
+    static func row(_ run: RunRecord) -> [String] {
+        let duration = run.endedAt.map { TextColumns.duration($0.timeIntervalSince(run.startedAt)) } ?? "-"
+        let result = run.result?.rawValue ?? (run.isFinished ? "ended" : "unfinished")
+        return [
+            "#\(run.id)", run.trigger, run.commit.map(TextColumns.short) ?? "-", TextColumns.time(run.startedAt),
+            duration, result, run.message.map(TextColumns.firstLine) ?? "",
+        ]
+    }
+
+    /// The run's steps, aligned among themselves; a failed step's message follows it,
+    /// whole, because that is what the reader came for.
+    static func actions(_ actions: [ActionRecord]) -> [String] {
+        let rows = actions.map { [$0.kind, $0.target, $0.state.rawValue, $0.reason] }
+        var lines: [String] = []
+        for (action, line) in zip(actions, TextColumns.align(rows, indent: "    ")) {
+            lines.append(line)
+            if action.state == .failed, let message = action.message {
+                lines.append("      error: " + StatusText.indented(message, by: "             "))
+            }
+        }
+        return lines
+    }
+}
