@@ -50,6 +50,14 @@ public struct HostObserver {
             for image in desired.images where !asked.contains(image.reference) && state.images[image.reference] == nil {
                 state.images[image.reference] = try containers.imageID(image.reference)
             }
+            // Services on the fast path run "the image as started"; when another service shares
+            // the reference and asked the runtime for its real id, they run that one too.
+            for (service, container) in state.containers where container.imageID == Self.asStarted {
+                guard let reference = desired.units.first(where: { $0.service == service })?.image,
+                    let id = state.images[reference]
+                else { continue }
+                state.containers[service]?.imageID = id
+            }
         } catch {
             throw ReconcileError(
                 .observe, "cannot read containers or images from \(containers.runtime.rawValue): \(error)")

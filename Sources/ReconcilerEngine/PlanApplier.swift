@@ -18,6 +18,8 @@ public struct PlanApplier {
     /// Where build contexts are exported, one directory per tree id.
     public var buildDirectory: String
     public var logger: Logger
+    /// Called before each action: the agent's watchdog counts it as progress.
+    public var progress: (@Sendable () -> Void)?
 
     public init(
         systemd: SystemdManager, containers: ContainerEngine, store: StateStore, unitFiles: UnitFiles,
@@ -50,6 +52,7 @@ public struct PlanApplier {
             let title = action.target.isEmpty ? action.kind.rawValue : "\(action.kind.rawValue) \(action.target)"
             logger.info("\(title)", metadata: metadata)
             let started = Date()
+            progress?()
             do {
                 try perform(action, unit: units[action.target], image: images[action.target], commit: desired.commit)
                 try? store.markAction(id, state: .succeeded, message: nil)
@@ -88,6 +91,8 @@ public struct PlanApplier {
             case .removeUnit:
                 try unitFiles.remove(name)
                 try store.recordUnitRemoved(name)
+                // A unit that failed before it left must not keep the host "degraded".
+                try? systemd.resetFailed(name)
             case .daemonReload:
                 try systemd.daemonReload()
             case .enable:

@@ -14,6 +14,8 @@ public struct RunReport: Sendable {
     public var seconds: Double
     /// Services whose health checks passed after this run.
     public var healthy: [String]
+    /// The newest commit, when it was not applied because it failed before.
+    public var heldBack: String?
 }
 
 extension Reconciliation {
@@ -66,7 +68,8 @@ extension Reconciliation {
             logger.debug("in sync", metadata: ["commit": "\(commit)"])
             try recordSuccess(store: store, assessment: assessment, healthy: nil)
             return RunReport(
-                run: nil, commit: commit, actions: [], seconds: Date().timeIntervalSince(started), healthy: [])
+                run: nil, commit: commit, actions: [], seconds: Date().timeIntervalSince(started), healthy: [],
+                heldBack: assessment.heldBack)
         }
         let run: Int64
         do {
@@ -86,17 +89,66 @@ extension Reconciliation {
         } catch {
             throw ReconcileError(.source, error.message, commit: commit)
         }
-        let applier = PlanApplier(
+        var applier = PlanApplier(
             systemd: try systemd(), containers: containers(), store: store, unitFiles: unitFiles, mirror: mirror,
             buildDirectory: configuration.stateDirectory + "/build", logger: logger)
+        applier.progress = progress
         try applier.apply(plan, desired: assessment.desired, run: run)
         try? store.setLastApplied(commit)
-        let healthy = try checkHealth(assessment)
+        let healthy: [String]
+        do {
+            healthy = try checkHealth(assessment)
+        } catch {
+            try rollBack(assessment, failure: error, source: source, store: store, applier: applier, run: run)
+        }
         try recordSuccess(store: store, assessment: assessment, healthy: healthy)
         logger.info("converged", metadata: ["commit": "\(commit)", "actions": "\(plan.actions.count)"])
         return RunReport(
             run: run, commit: commit, actions: plan.actions, seconds: Date().timeIntervalSince(started),
-            healthy: healthy)
+            healthy: healthy, heldBack: assessment.heldBack)
+    }
+
+    /// A deploy whose health check failed: put back the last healthy commit's units (its
+    /// images are still there, tagged by content) and remember the bad commit, so it is not
+    /// tried again until a newer one arrives. Always throws: the run failed either way.
+    private func rollBack(
+        _ failed: Assessment, failure: ReconcileError, source: GitSource, store: StateStore, applier: PlanApplier,
+        run: Int64
+    ) throws(ReconcileError) -> Never {
+        let commit = failed.commit.id
+        let summary = try readSummary(store)
+        try? store.markBadCommit(commit, reason: failure.message)
+        guard let healthy = summary.lastHealthy?.commit, healthy != commit else {
+            throw ReconcileError(
+                .health,
+                "\(failure.message); there is no earlier healthy commit to go back to, so the host stays on \(commit.prefix(12)); push a fix",
+                commit: commit)
+        }
+        logger.warning(
+            "rolling back to \(healthy.prefix(12))",
+            metadata: ["commit": "\(commit)", "healthy": "\(healthy)", "action": "rollback"])
+        let back = try assess(revision: try revision(healthy, in: source), source: source, store: store)
+        guard back.plan.refusals.isEmpty else {
+            throw ReconcileError(
+                .health, "\(failure.message); the rollback to \(healthy.prefix(12)) was refused: \(back.plan.refusals)",
+                commit: commit)
+        }
+        try verifyUnits(back)
+        try applier.apply(back.plan, desired: back.desired, run: run)
+        do {
+            _ = try checkHealth(back)
+        } catch {
+            throw ReconcileError(
+                .health,
+                "\(failure.message); rolled back to \(healthy.prefix(12)), but it is not healthy either: \(error.message)",
+                commit: commit)
+        }
+        try recordSuccess(store: store, assessment: back, healthy: [])
+        let message =
+            "\(failure.message); rolled back to \(healthy.prefix(12)), which is healthy; \(commit.prefix(12)) will not be tried again until a newer commit arrives"
+        try? store.finishRun(run, result: .rolledBack, message: message)
+        logger.error("rolled back", metadata: ["commit": "\(commit)", "healthy": "\(healthy)", "action": "rollback"])
+        throw ReconcileError(.health, message, commit: commit)
     }
 
     /// Every rendered unit must pass `systemd-analyze verify` before any is written.

@@ -17,6 +17,9 @@ public struct Assessment: Sendable {
     public var plan: Plan
     /// The health check of every desired service that has one, by service name.
     public var healthChecks: [(String, HealthCheck)]
+    /// The newest commit, when it is held back because it failed before (then `commit` is
+    /// the last healthy one).
+    public var heldBack: String?
 }
 
 /// The orchestration of a run: fetch, validate, render, observe, plan, and for `once`
@@ -26,6 +29,8 @@ public final class Reconciliation {
     public let configuration: HostConfiguration
     let logger: Logger
     let launcher: RemoteHelperLauncher
+    /// Called as a run makes progress (each action), for the agent's watchdog.
+    public var progress: (@Sendable () -> Void)?
 
     public init(configuration: HostConfiguration, launcher: RemoteHelperLauncher, logger: Logger) {
         self.configuration = configuration
@@ -47,14 +52,11 @@ public final class Reconciliation {
         GitSource(configuration: try configuration.gitSourceConfiguration(), launcher: launcher, logger: logger)
     }
 
-    /// Fetches, validates and renders the newest commit, observes the host and plans.
+    /// Fetches, validates and renders the newest commit, observes the host and plans. A
+    /// commit that failed its health check and was rolled back is not tried again: until a
+    /// newer one arrives, the host is held to (and healed towards) the last healthy commit.
     func assess(source: GitSource, store: StateStore) throws(ReconcileError) -> Assessment {
-        let summary: StoreSummary
-        do {
-            summary = try store.summary()
-        } catch {
-            throw ReconcileError(.store, "cannot read the state store: \(error)")
-        }
+        let summary = try readSummary(store)
         let update: SourceUpdate
         do {
             update = try source.update(lastAccepted: summary.lastApplied?.commit)
@@ -67,6 +69,38 @@ public final class Reconciliation {
                 "fetched \(commit.prefix(12))",
                 metadata: ["commit": "\(commit)", "summary": "\(update.commit.summary)"])
         }
+        if summary.badCommit?.commit == commit, let healthy = summary.lastHealthy?.commit, healthy != commit {
+            logger.notice(
+                "commit \(commit.prefix(12)) failed before and was rolled back; staying on \(healthy.prefix(12)) until a newer commit arrives",
+                metadata: ["commit": "\(commit)", "healthy": "\(healthy)"])
+            var assessment = try assess(revision: try revision(healthy, in: source), source: source, store: store)
+            assessment.heldBack = commit
+            return assessment
+        }
+        var assessment = try assess(revision: update.commit, source: source, store: store)
+        assessment.change = update.change
+        return assessment
+    }
+
+    func readSummary(_ store: StateStore) throws(ReconcileError) -> StoreSummary {
+        do {
+            return try store.summary()
+        } catch {
+            throw ReconcileError(.store, "cannot read the state store: \(error)")
+        }
+    }
+
+    func revision(_ id: String, in source: GitSource) throws(ReconcileError) -> Revision {
+        do {
+            return try source.mirror().revision(at: id)
+        } catch {
+            throw ReconcileError(.source, "cannot read commit \(id) from the mirror: \(error)", commit: id)
+        }
+    }
+
+    /// Validates and renders one commit, observes the host and plans.
+    func assess(revision: Revision, source: GitSource, store: StateStore) throws(ReconcileError) -> Assessment {
+        let commit = revision.id
         let tree: GitTree
         do {
             tree = try source.mirror().tree(at: commit)
@@ -95,7 +129,7 @@ public final class Reconciliation {
             desired: desired, observed: observed, inventory: inventory,
             policy: PlanningPolicy(allowRemovingEveryUnit: configuration.allowEmpty))
         return Assessment(
-            commit: update.commit, change: update.change, desired: desired, observed: observed, inventory: inventory,
+            commit: revision, change: .unchanged, desired: desired, observed: observed, inventory: inventory,
             plan: plan,
             healthChecks: selected.services.compactMap { service in service.health.map { (service.name, $0) } })
     }

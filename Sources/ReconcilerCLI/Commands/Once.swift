@@ -77,6 +77,14 @@ struct OnceOutput: Encodable {
 enum OnceText {
     static func summary(_ report: RunReport) -> String {
         let time = String(format: "%.1f s", report.seconds)
+        let held =
+            report.heldBack.map {
+                "commit \($0.prefix(12)) failed its health check before and is held back until a newer commit arrives\n"
+            } ?? ""
+        return held + body(report, time: time)
+    }
+
+    private static func body(_ report: RunReport, time: String) -> String {
         guard !report.actions.isEmpty else {
             return "in sync with \(report.commit.prefix(12)), nothing to do (\(time))"
         }
