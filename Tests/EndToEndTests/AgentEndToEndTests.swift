@@ -22,18 +22,26 @@ struct AgentEndToEndTests {
         (try? host.exec("systemctl", "is-active", unit).stdout.trimmed) == "active"
     }
 
-    @Test(.timeLimit(.minutes(20)))
-    func theAgentDeploysCommitsHealsItselfAndRollsBackABadRelease() throws {
-        let host = try TestHost.bootFresh("e2e-agent")
-        try host.writeRepository(ConvergeEndToEndTests.smallServices(["web"]), to: Self.work)
-        try host.initRepository(work: Self.work, remote: Self.remote)
+    /// A fresh host whose repository has one service `web`, running the agent under the
+    /// repository's own unit file (plus `dropIn`, when given).
+    static func hostRunningTheAgent(_ name: String, pollInterval: String, dropIn: String? = nil) throws -> TestHost {
+        let host = try TestHost.bootFresh(name)
+        try host.writeRepository(ConvergeEndToEndTests.smallServices(["web"]), to: work)
+        try host.initRepository(work: work, remote: remote)
         try host.writeFile(
             "/etc/reconciler/config.yaml",
-            "repository:\n  url: \(Self.remote)\nhost:\n  name: web1\npollInterval: 3s\n")
+            "repository:\n  url: \(remote)\nhost:\n  name: web1\npollInterval: \(pollInterval)\n")
         try host.copy(
             Testbed.repositoryRoot + "/units/reconciler.service", to: "/etc/systemd/system/reconciler.service")
+        if let dropIn { try host.writeFile("/etc/systemd/system/reconciler.service.d/test.conf", dropIn) }
         try host.mustExec("systemctl", "daemon-reload")
         try host.mustExec("systemctl", "start", "reconciler.service", timeout: 120)
+        return host
+    }
+
+    @Test(.timeLimit(.minutes(20)))
+    func theAgentDeploysCommitsHealsItselfAndRollsBackABadRelease() throws {
+        let host = try Self.hostRunningTheAgent("e2e-agent", pollInterval: "3s")
 
         // The first sync deploys without any command on the host.
         #expect(try Self.waitUntil(90) { Self.isActive(host, "web.service") })
@@ -117,18 +125,8 @@ struct AgentEndToEndTests {
 
     @Test(.timeLimit(.minutes(10)))
     func aHungAgentIsRestartedByTheWatchdogAndAnUnreachableRemoteBacksOff() throws {
-        let host = try TestHost.bootFresh("e2e-wdog")
-        try host.writeRepository(ConvergeEndToEndTests.smallServices(["web"]), to: Self.work)
-        try host.initRepository(work: Self.work, remote: Self.remote)
-        try host.writeFile(
-            "/etc/reconciler/config.yaml",
-            "repository:\n  url: \(Self.remote)\nhost:\n  name: web1\npollInterval: 2s\n")
-        try host.copy(
-            Testbed.repositoryRoot + "/units/reconciler.service", to: "/etc/systemd/system/reconciler.service")
-        try host.writeFile(
-            "/etc/systemd/system/reconciler.service.d/watchdog.conf", "[Service]\nWatchdogSec=3s\nRestartSec=1s\n")
-        try host.mustExec("systemctl", "daemon-reload")
-        try host.mustExec("systemctl", "start", "reconciler.service", timeout: 120)
+        let host = try Self.hostRunningTheAgent(
+            "e2e-wdog", pollInterval: "2s", dropIn: "[Service]\nWatchdogSec=3s\nRestartSec=1s\n")
         #expect(try Self.waitUntil(90) { Self.isActive(host, "web.service") })
 
         // Frozen: no watchdog pings, so systemd kills and restarts it.
