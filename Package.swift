@@ -87,7 +87,7 @@ let package = Package(
         // Benchmarks that print their numbers beside a peer's (`make bench`).
         .executableTarget(
             name: "reconciler-bench",
-            dependencies: ["ReconcilerCore", "ReconcilerGit"],
+            dependencies: ["ReconcilerCore", "ReconcilerGit", "ReconcilerProcess"],
             swiftSettings: upcoming
         ),
 

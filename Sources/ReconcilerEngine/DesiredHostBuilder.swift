@@ -72,12 +72,6 @@ public struct DesiredHostBuilder {
         let dockerfile = try tree.contents(of: spec.dockerfile)
         text += "dockerfile \(spec.dockerfile)\u{0}" + String(decoding: dockerfile, as: UTF8.self)
         for (key, value) in spec.arguments.sorted(by: { $0.key < $1.key }) { text += "\narg \(key)=\(value)" }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return ContentHash.hex(text)
     }
 }

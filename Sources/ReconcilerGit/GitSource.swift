@@ -62,11 +62,14 @@ public final class GitSource {
         let target: String
         switch configuration.reference {
         case .commit(let id):
-            if !((try? GitRepository.openBare(at: configuration.mirrorPath))?.containsObject(id) ?? false) {
+            let mirrorHasCommit = {
+                (try? GitRepository.openBare(at: self.configuration.mirrorPath))?.containsObject(id) == true
+            }
+            if !mirrorHasCommit() {
                 try fetch()
                 fetched = true
             }
-            guard (try? GitRepository.openBare(at: configuration.mirrorPath))?.containsObject(id) == true else {
+            guard mirrorHasCommit() else {
                 throw SourceError(
                     .referenceMissing,
                     "commit \(id) is not reachable from any branch or tag of \(shownURLForMessages); check the pinned id"

@@ -1,3 +1,5 @@
+import ReconcilerCore
+
 /// Where the desired state comes from and how far to trust it.
 public struct GitSourceConfiguration: Sendable, Equatable {
     /// A path, `file://`, `git://`, `ssh://`, scp-like `user@host:path`, `http://` or `https://` URL.
@@ -30,19 +32,9 @@ public struct GitSourceConfiguration: Sendable, Equatable {
     var gitDirectory: String { stateDirectory + "/git" }
     /// The bare mirror: a plain clone of what is tracked, never a working tree. Named after
     /// the URL, so pointing the host at another repository never mixes the two.
-    var mirrorPath: String { gitDirectory + "/mirror-\(Self.fingerprint(GitURL(url)?.withoutPassword ?? url)).git" }
+    var mirrorPath: String { gitDirectory + "/mirror-\(ContentHash.hex(GitURL(url)?.withoutPassword ?? url)).git" }
     var helperHome: String { gitDirectory + "/home" }
     /// The last commit whose every object was read back successfully.
     var verifiedMarkerPath: String { gitDirectory + "/verified-commit" }
 
-    /// FNV-1a, 64 bits: a stable short name, not a security measure.
-    static func fingerprint(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
-    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parts of a remote URL the agent needs: where to connect (for host-key checks) and
 /// how to show it without secrets.
 ///
@@ -107,25 +109,6 @@ struct GitURL: Equatable {
         if scheme == "scp" { return userInfo + host + rest }
         let hostText = host.contains(":") ? "[\(host)]" : host
         return "\(scheme)://\(userInfo)\(hostText)\(port.map { ":\($0)" } ?? "")\(rest)"
-    }
-}
-
-extension String {
-    /// `%XX` escapes decoded, or nil when an escape is malformed.
-    fileprivate var removingPercentEncoding: String? {
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next(), let low = iterator.next(),
-                    let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-                else { return nil }
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
