@@ -130,6 +130,8 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        // The project's own promises: every program it starts comes from an installed package.
+        .testTarget(name: "ProjectTests", swiftSettings: upcoming),
         // Real systemd hosts booted by scripts/testbed; see Tests/EndToEndTests/Testbed.swift.
         .testTarget(name: "EndToEndTests", swiftSettings: upcoming),
     ],
