@@ -75,7 +75,8 @@ struct MachineProgramsTests {
     }
 
     static func programPaths(in text: String) -> [String] {
-        let pattern = /(?<![A-Za-z0-9_.\/-])\/(?:usr\/)?s?bin\/([A-Za-z0-9][A-Za-z0-9._+-]*)/
+        // No lookbehind in Swift's regexes: the character before the path is matched instead.
+        let pattern = /(?:^|[^A-Za-z0-9_.\/-])\/(?:usr\/)?s?bin\/([A-Za-z0-9][A-Za-z0-9._+-]*)/.anchorsMatchLineEndings()
         return text.matches(of: pattern).map { String($0.output.1) }
     }
 
