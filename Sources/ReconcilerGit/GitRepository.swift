@@ -20,6 +20,11 @@ public final class GitRepository {
         git_repository_free(handle)
     }
 
+    /// Lends `body` the raw `git_repository*`, valid only until `body` returns.
+    func withUnsafeHandle<R, E: Error>(_ body: (OpaquePointer) throws(E) -> R) throws(E) -> R {
+        try withExtendedLifetime(self) { () throws(E) -> R in try body(handle) }
+    }
+
     /// Opens the repository at `path` (its work tree, its `.git` folder or a bare repository).
     /// - Throws: `GitError` when `path` is not a git repository or cannot be read.
     public static func open(at path: String) throws(GitError) -> GitRepository {
