@@ -23,6 +23,13 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(operation): \(message)" }
 
+    /// An object that should be in the object database is not: not found, in the database's class.
+    static func missingObject(operation: String, message: String) -> GitError {
+        GitError(
+            operation: operation, code: GIT_ENOTFOUND.rawValue, errorClass: Int32(GIT_ERROR_ODB.rawValue),
+            message: message)
+    }
+
     /// Captures libgit2's thread-local last error right after a failing call.
     static func last(_ code: Int32, operation: String) -> GitError {
         var message = "libgit2 error \(code)"

@@ -28,25 +28,31 @@ public final class GitRepository {
     /// Opens the repository at `path` (its work tree, its `.git` folder or a bare repository).
     /// - Throws: `GitError` when `path` is not a git repository or cannot be read.
     public static func open(at path: String) throws(GitError) -> GitRepository {
-        GitLibrary.ensureInitialized()
-        var repo: OpaquePointer?
-        try check("open repository at \(path)") { git_repository_open(&repo, path) }
-        guard let repo else {
-            throw GitError(operation: "open repository at \(path)", code: -1, errorClass: 0, message: "no handle")
-        }
-        return GitRepository(owning: repo, path: path)
+        try adopt(path: path, operation: "open repository at \(path)") { git_repository_open(&$0, path) }
     }
 
     /// Opens a bare repository at exactly `path`, without searching parent folders and
     /// without libgit2's owner check (the agent's own mirror, created by the agent).
     static func openBare(at path: String) throws(GitError) -> GitRepository {
+        try adopt(path: path, operation: "open the mirror at \(path)") { git_repository_open_bare(&$0, path) }
+    }
+
+    /// Creates an empty bare repository at `path` (the agent's mirror) and opens it.
+    static func createBare(at path: String) throws(GitError) -> GitRepository {
+        try adopt(path: path, operation: "create the mirror at \(path)") { git_repository_init(&$0, path, 1) }
+    }
+
+    /// Runs a libgit2 call that opens a repository and takes ownership of the handle it returns.
+    private static func adopt(
+        path: String, operation: String, _ open: (inout OpaquePointer?) -> Int32
+    ) throws(GitError) -> GitRepository {
         GitLibrary.ensureInitialized()
-        var repo: OpaquePointer?
-        try check("open the mirror at \(path)") { git_repository_open_bare(&repo, path) }
-        guard let repo else {
-            throw GitError(operation: "open the mirror at \(path)", code: -1, errorClass: 0, message: "no handle")
+        var repository: OpaquePointer?
+        try check(operation) { open(&repository) }
+        guard let repository else {
+            throw GitError(operation: operation, code: -1, errorClass: 0, message: "no handle")
         }
-        return GitRepository(owning: repo, path: path)
+        return GitRepository(owning: repository, path: path)
     }
 
     /// Resolves `ref` (a branch, tag, full ref name, commit id or any git revision

@@ -1,4 +1,3 @@
-internal import CGit2
 import Foundation
 
 /// Creating the bare mirror and clearing what a killed fetch leaves behind.
@@ -11,10 +10,8 @@ enum MirrorMaintenance {
         }
         let temporary = path + ".new-\(getpid())"
         try? FileManager.default.removeItem(atPath: temporary)
-        GitLibrary.ensureInitialized()
-        var handle: OpaquePointer?
-        try check("create the mirror at \(temporary)") { git_repository_init(&handle, temporary, 1) }
-        git_repository_free(handle)
+        // Closed again at once: the mirror is opened under its final name.
+        _ = try GitRepository.createBare(at: temporary)
         guard rename(temporary, path) == 0 else {
             throw MirrorError("move the new mirror into \(path): \(String(cString: strerror(errno)))")
         }
@@ -24,30 +21,14 @@ enum MirrorMaintenance {
     /// Reads the mirror's configuration and every reference, so that damage there shows up
     /// as damage to the mirror rather than as a failed fetch from the remote.
     static func probe(_ repository: GitRepository) throws(GitError) {
-        let path = repository.path
-        var config: OpaquePointer?
-        try check("read the mirror's configuration in \(path)") {
-            git_repository_config_snapshot(&config, repository.handle)
-        }
-        git_config_free(config)
-        var names = git_strarray()
-        try check("list the mirror's references in \(path)") { git_reference_list(&names, repository.handle) }
-        defer { git_strarray_dispose(&names) }
-        for index in 0..<names.count {
-            guard let name = names.strings[index] else { continue }
-            var oid = git_oid()
-            let reference = String(cString: name)
-            try check("read the mirror's reference \(reference) in \(path)") {
-                git_reference_name_to_id(&oid, repository.handle, name)
-            }
+        try repository.checkMirrorConfiguration()
+        try repository.forEachMirrorReference { (reference, id) throws(GitError) in
             // A fetch trusts that what the refs point at is present and negotiates from there:
             // a missing object would be neither sent again nor noticed.
-            let id = GitOID.hex(&oid)
             guard repository.containsObject(id) else {
-                throw GitError(
-                    operation: "check the mirror in \(path)", code: GIT_ENOTFOUND.rawValue,
-                    errorClass: Int32(GIT_ERROR_ODB.rawValue), message: "\(reference) points at \(id), which is missing"
-                )
+                throw GitError.missingObject(
+                    operation: "check the mirror in \(repository.path)",
+                    message: "\(reference) points at \(id), which is missing")
             }
         }
     }
