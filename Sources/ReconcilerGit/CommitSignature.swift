@@ -1,5 +1,3 @@
-internal import CGit2
-
 /// The signature formats git writes into a commit's `gpgsig` header.
 public enum SignatureKind: String, Sendable, Equatable, CustomStringConvertible {
     /// `git -c gpg.format=ssh commit -S`: an SSHSIG block, checked with `ssh-keygen -Y`.
@@ -44,31 +42,14 @@ extension GitRepository {
     /// The signature of the commit `revision` names, or nil when the commit is unsigned.
     /// - Throws: `GitError` when the revision is not a commit or the commit cannot be read.
     public func commitSignature(of revision: String) throws(GitError) -> CommitSignature? {
-        try withCommit(at: revision) { (commit, commitID) throws(GitError) -> CommitSignature? in
-            var signature = git_buf()
-            var signedData = git_buf()
-            defer {
-                git_buf_dispose(&signature)
-                git_buf_dispose(&signedData)
-            }
-            var id = git_commit_id(commit).pointee
-            // A nil field means "gpgsig", which holds OpenPGP and SSH signatures alike.
-            let code = git_commit_extract_signature(&signature, &signedData, handle, &id, nil)
-            if code == GIT_ENOTFOUND.rawValue { return nil }
-            if code < 0 { throw GitError.last(code, operation: "read the signature of commit \(commitID)") }
-            let armor = Self.bytes(of: signature)
-            return CommitSignature(
-                commit: commitID,
-                kind: SignatureKind(armor: armor),
-                signature: armor,
-                signedData: Self.bytes(of: signedData),
-                committedAt: git_commit_committer(commit)?.pointee.when.time ?? 0
-            )
-        }
-    }
-
-    private static func bytes(of buffer: git_buf) -> [UInt8] {
-        guard let pointer = buffer.ptr, buffer.size > 0 else { return [] }
-        return Array(UnsafeRawBufferPointer(start: pointer, count: buffer.size))
+        let commit = try commit(at: revision)
+        guard let signature = try commit.signature() else { return nil }
+        return CommitSignature(
+            commit: commit.id,
+            kind: SignatureKind(armor: signature.armor),
+            signature: signature.armor,
+            signedData: signature.signedData,
+            committedAt: commit.committedAt
+        )
     }
 }

@@ -63,16 +63,9 @@ public final class GitRepository {
         return commit.revision
     }
 
+    /// The commit `ref` names, annotated tags peeled.
+    /// - Throws: `GitError` when the revision does not exist or is not a commit.
     func commit(at ref: String) throws(GitError) -> GitCommit {
-        let operation = "resolve '\(ref)' in \(path)"
-        var object: OpaquePointer?
-        try check(operation) { git_revparse_single(&object, handle, ref) }
-        defer { git_object_free(object) }
-        var peeled: OpaquePointer?
-        try check(operation) { git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) }
-        guard let peeled else {
-            throw GitError(operation: operation, code: -1, errorClass: 0, message: "no commit")
-        }
-        return GitCommit(owning: peeled, repository: self)
+        try GitCommit.resolve(ref, in: self)
     }
 }

@@ -13,7 +13,7 @@ enum MirrorVerification {
     static func verify(commit id: String, in repository: GitRepository) throws(GitError) -> Summary {
         let commit = try repository.commit(at: id)
         var tree: OpaquePointer?
-        try check("read the tree of commit \(id)") { git_commit_tree(&tree, commit.handle) }
+        try check("read the tree of commit \(id)") { commit.withUnsafeHandle { git_commit_tree(&tree, $0) } }
         defer { git_tree_free(tree) }
         var walk = Walk(repository: repository)
         walk.summary.trees = 1
