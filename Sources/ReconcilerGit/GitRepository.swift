@@ -68,4 +68,11 @@ public final class GitRepository {
     func commit(at ref: String) throws(GitError) -> GitCommit {
         try GitCommit.resolve(ref, in: self)
     }
+
+    /// The tree of the commit `revision` names (a branch, tag, commit id or revision expression).
+    /// - Throws: `GitError` when the revision does not name a commit or its tree cannot be read.
+    public func tree(at revision: String) throws(GitError) -> GitTree {
+        let commit = try commit(at: revision)
+        return try GitTree.root(of: commit, operation: "read the tree of commit \(commit.id) in \(path)")
+    }
 }

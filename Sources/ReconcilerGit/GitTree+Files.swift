@@ -1,5 +1,3 @@
-internal import CGit2
-
 extension GitTree {
     /// Every file (blobs and symlinks) under the directory at `path`, with its blob id, paths
     /// relative to that directory, sorted. Reads tree objects only, no file contents: cheap
@@ -11,28 +9,27 @@ extension GitTree {
         }
         var files: [(path: String, id: String)] = []
         if components.isEmpty {
-            try collect(handle, prefix: "", into: &files, operation: operation)
+            try collect(self, prefix: "", into: &files, operation: operation)
         } else {
             let entry = try lookUp(components)
-            let subtree = try OwnedTree(id: entry.id, repository: repository, operation: operation)
-            try collect(subtree.handle, prefix: "", into: &files, operation: operation)
+            try collect(subtree(entry.id, operation: operation), prefix: "", into: &files, operation: operation)
         }
         return files.sorted { $0.path < $1.path }
     }
 
     private func collect(
-        _ tree: OpaquePointer, prefix: String, into files: inout [(path: String, id: String)], operation: String
+        _ tree: GitTree, prefix: String, into files: inout [(path: String, id: String)], operation: String
     ) throws(GitError) {
-        for index in 0..<git_tree_entrycount(tree) {
-            guard let entry = git_tree_entry_byindex(tree, index), let id = git_tree_entry_id(entry) else { continue }
-            let name = prefix + String(cString: git_tree_entry_name(entry))
-            switch git_tree_entry_filemode(entry) {
-            case GIT_FILEMODE_TREE:
-                let subtree = try OwnedTree(id: id, repository: repository, operation: operation)
-                try collect(subtree.handle, prefix: name + "/", into: &files, operation: operation)
-            case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE, GIT_FILEMODE_LINK:
-                files.append((name, GitOID.hex(id)))
-            default:
+        for entry in tree.entries() {
+            let name = prefix + entry.name
+            switch entry.mode {
+            case .directory:
+                try collect(
+                    tree.subtree(entry.id, operation: operation), prefix: name + "/", into: &files, operation: operation
+                )
+            case .file, .executableFile, .symlink:
+                files.append((name, entry.id.hex))
+            case .submodule, .unknown:
                 continue  // submodules: not part of this repository's content
             }
         }

@@ -1,4 +1,3 @@
-internal import CGit2
 import Foundation
 import Glibc
 import ReconcilerCore
@@ -40,8 +39,8 @@ extension GitTree {
             try ExportFiles.makeTemporaryDirectory(in: cache, for: subtreeID)
         }
         do throws(TreeExportError) {
-            let subtree = try writer.step { () throws(GitError) in try subtreeHandle(writer.root) }
-            try writer.write(subtree.handle, at: [], into: partial)
+            let subtree = try writer.step { () throws(GitError) in try exportedTree(writer.root) }
+            try writer.write(subtree, at: [], into: partial)
             try writer.step { () throws(FileFailure) in try ExportFiles.finish(partial, as: final, in: cache) }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
@@ -51,12 +50,10 @@ extension GitTree {
     }
 
     /// The exported directory as a tree of its own (the root tree when `root` is empty).
-    private func subtreeHandle(_ root: [Substring]) throws(GitError) -> OwnedTree {
-        guard !root.isEmpty else {
-            return try OwnedTree(id: git_tree_id(handle), repository: repository, operation: "read the root tree")
-        }
+    private func exportedTree(_ root: [Substring]) throws(GitError) -> GitTree {
+        guard !root.isEmpty else { return self }
         let entry = try lookUp(root)
-        return try OwnedTree(id: entry.id, repository: repository, operation: "read '\(root.joined(separator: "/"))'")
+        return try subtree(entry.id, operation: "read '\(root.joined(separator: "/"))'")
     }
 }
 
@@ -107,10 +104,9 @@ private struct TreeWriter {
     }
 
     /// Writes the entries of `subtree`, found at `relative` below the exported root, into `directory`.
-    func write(_ subtree: OpaquePointer, at relative: [Substring], into directory: String) throws(TreeExportError) {
-        for index in 0..<git_tree_entrycount(subtree) {
-            guard let entry = git_tree_entry_byindex(subtree, index) else { continue }
-            let name = String(cString: git_tree_entry_name(entry))
+    func write(_ subtree: GitTree, at relative: [Substring], into directory: String) throws(TreeExportError) {
+        for entry in subtree.entries() {
+            let name = entry.name
             let inside = relative + [Substring(name)]
             let repositoryPath = (root + inside).joined(separator: "/")
             // A name with "/" or "." parts would write outside its folder; ".git" would plant a repository.
@@ -118,30 +114,29 @@ private struct TreeWriter {
                 name.lowercased() != ".git"
             else { throw failure(.unsafeName(path: repositoryPath)) }
             let target = "\(directory)/\(name)"
-            let id: UnsafePointer<git_oid> = git_tree_entry_id(entry)
-            switch git_tree_entry_filemode(entry) {
-            case GIT_FILEMODE_TREE:
+            switch entry.mode {
+            case .directory:
                 try step { () throws(FileFailure) in try ExportFiles.makeDirectory(target) }
                 let child = try step { () throws(GitError) in
-                    try OwnedTree(id: id, repository: tree.repository, operation: "read '\(repositoryPath)'")
+                    try subtree.subtree(entry.id, operation: "read '\(repositoryPath)'")
                 }
-                try write(child.handle, at: inside, into: target)
+                try write(child, at: inside, into: target)
                 try step { () throws(FileFailure) in try ExportFiles.sync(target) }
-            case let mode where mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE:
-                let bytes = try step { () throws(GitError) in try tree.blob(id, path: repositoryPath) }
-                let permissions: mode_t = mode == GIT_FILEMODE_BLOB_EXECUTABLE ? 0o755 : 0o644
+            case .file, .executableFile:
+                let bytes = try step { () throws(GitError) in try tree.blob(entry.id, path: repositoryPath) }
+                let permissions: mode_t = entry.mode == .executableFile ? 0o755 : 0o644
                 try step { () throws(FileFailure) in try ExportFiles.writeFile(target, bytes, mode: permissions) }
-            case GIT_FILEMODE_LINK:
-                let bytes = try step { () throws(GitError) in try tree.blob(id, path: repositoryPath) }
+            case .symlink:
+                let bytes = try step { () throws(GitError) in try tree.blob(entry.id, path: repositoryPath) }
                 let link = String(decoding: bytes, as: UTF8.self)
                 guard staysInside(link, from: relative) else {
                     throw failure(.unsafeSymlink(path: repositoryPath, target: link))
                 }
                 try step { () throws(FileFailure) in try ExportFiles.makeSymlink(target, to: link) }
-            case GIT_FILEMODE_COMMIT:
+            case .submodule:
                 throw failure(.submodule(path: repositoryPath))
-            case let mode:
-                throw failure(.unsupportedEntry(path: repositoryPath, mode: Int(mode.rawValue)))
+            case .unknown(let mode):
+                throw failure(.unsupportedEntry(path: repositoryPath, mode: mode))
             }
         }
     }
