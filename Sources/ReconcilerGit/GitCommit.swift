@@ -74,14 +74,3 @@ final class GitCommit {
         )
     }
 }
-
-enum GitOID {
-    /// The 40-character hexadecimal form of an object id.
-    static func hex(_ oid: UnsafePointer<git_oid>) -> String {
-        var buffer = [UInt8](repeating: 0, count: Int(GIT_OID_HEXSZ) + 1)
-        buffer.withUnsafeMutableBufferPointer { out in
-            out.withMemoryRebound(to: CChar.self) { _ = git_oid_tostr($0.baseAddress, $0.count, oid) }
-        }
-        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
-    }
-}

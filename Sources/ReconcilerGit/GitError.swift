@@ -23,6 +23,13 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(operation): \(message)" }
 
+    /// True when libgit2 or a credential callback refused the credentials (`GIT_EAUTH`).
+    var isAuthenticationFailure: Bool { code == GIT_EAUTH.rawValue }
+    /// True when a certificate or SSH host key was rejected (`GIT_ECERTIFICATE`).
+    var isCertificateFailure: Bool { code == GIT_ECERTIFICATE.rawValue }
+    /// True when the error came from libssh2 (`GIT_ERROR_SSH`).
+    var isFromSSH: Bool { errorClass == Int32(GIT_ERROR_SSH.rawValue) }
+
     /// An object that should be in the object database is not: not found, in the database's class.
     static func missingObject(operation: String, message: String) -> GitError {
         GitError(

@@ -1,4 +1,3 @@
-internal import CGit2
 import Foundation
 
 /// Everything one remote operation's libgit2 callbacks need: credentials read from their
@@ -68,13 +67,10 @@ final class RemoteSession {
 
     static func classify(_ error: GitError, url: GitURL) -> RemoteFailure.Kind {
         let text = error.message.lowercased()
-        switch error.code {
-        case GIT_EAUTH.rawValue: return .authentication
-        case GIT_ECERTIFICATE.rawValue: return .certificate
-        default: break
-        }
+        if error.isAuthenticationFailure { return .authentication }
+        if error.isCertificateFailure { return .certificate }
         if text.contains("status code: 401") || text.contains("status code: 403")
-            || text.contains("authentication") && error.errorClass == Int32(GIT_ERROR_SSH.rawValue)
+            || text.contains("authentication") && error.isFromSSH
         {
             return .authentication
         }
@@ -89,102 +85,90 @@ final class RemoteSession {
         return .remote
     }
 
-    private func refuse(_ kind: RemoteFailure.Kind, _ message: String, code: Int32) -> Int32 {
+    /// Records why a callback refused, for `failure(for:)`, and returns the message for libgit2.
+    private func refuse(_ kind: RemoteFailure.Kind, _ message: String) -> String {
         refusal = RemoteFailure(kind: kind, message: message)
-        git_error_set_str(Int32(GIT_ERROR_CALLBACK.rawValue), message)
-        return code
+        return message
     }
 
     // MARK: Callbacks
 
-    func acquireCredential(
-        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?,
-        allowedTypes: UInt32
-    ) -> Int32 {
+    /// Answers libgit2's request for credentials, refusing a second try with the same ones.
+    func acquireCredential(usernameFromURL: String?, allowed: GitRemote.CredentialTypes) -> GitRemote.Credential {
         let user = credentials.username ?? usernameFromURL ?? url.user ?? "git"
-        func ask(_ type: git_credential_t) -> Bool {
-            guard allowedTypes & type.rawValue != 0 else { return false }
+        func ask(_ type: GitRemote.CredentialTypes) -> Bool {
+            guard allowed.contains(type) else { return false }
             askedFor[type.rawValue, default: 0] += 1
             return true
         }
-        let refused = GIT_EAUTH.rawValue
-        if ask(GIT_CREDENTIAL_USERNAME) {
-            return git_credential_username_new(out, user)
+        func refused(_ message: String) -> GitRemote.Credential {
+            .refused(message: refuse(.authentication, message))
         }
-        if ask(GIT_CREDENTIAL_SSH_KEY) {
+        if ask(.username) {
+            return .username(user)
+        }
+        if ask(.sshKey) {
             guard let key = credentials.sshKeyFile else {
-                return refuse(
-                    .authentication, "the SSH server asks for a key and no sshKeyFile is configured", code: refused)
+                return refused("the SSH server asks for a key and no sshKeyFile is configured")
             }
-            if askedFor[GIT_CREDENTIAL_SSH_KEY.rawValue, default: 0] > 1 {
-                return refuse(
-                    .authentication,
-                    "the SSH server refused user '\(user)' with the key in \(key); add its public key to the account's authorized keys",
-                    code: refused)
+            if askedFor[GitRemote.CredentialTypes.sshKey.rawValue, default: 0] > 1 {
+                return refused(
+                    "the SSH server refused user '\(user)' with the key in \(key); add its public key to the account's authorized keys"
+                )
             }
-            return git_credential_ssh_key_new(out, user, nil, key, passphrase)
+            return .sshKey(user: user, privateKeyFile: key, passphrase: passphrase)
         }
-        if ask(GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
+        if ask(.userPassword) {
             guard let password else {
-                return refuse(
-                    .authentication,
-                    "the server requires authentication and no passwordFile is configured for \(url.redacted)",
-                    code: refused)
+                return refused(
+                    "the server requires authentication and no passwordFile is configured for \(url.redacted)")
             }
             // The header already carried these credentials: a second try would be refused again.
-            if authorizationHeader != nil || askedFor[GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue, default: 0] > 1 {
+            if authorizationHeader != nil
+                || askedFor[GitRemote.CredentialTypes.userPassword.rawValue, default: 0] > 1
+            {
                 let source = credentials.passwordFile.map { "the password in \($0)" } ?? "the password in the URL"
-                return refuse(
-                    .authentication, "the server refused user '\(user)' with \(source)", code: refused)
+                return refused("the server refused user '\(user)' with \(source)")
             }
-            return git_credential_userpass_plaintext_new(out, user, password)
+            return .userPassword(user: user, password: password)
         }
-        return refuse(
-            .authentication, "the server asks for a kind of credential the agent cannot give (types \(allowedTypes))",
-            code: refused)
+        return refused(
+            "the server asks for a kind of credential the agent cannot give (types \(allowed.rawValue))")
     }
 
-    func checkCertificate(_ certificate: UnsafeMutablePointer<git_cert>, host: String) -> Int32 {
-        guard certificate.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
-            return GIT_PASSTHROUGH.rawValue  // TLS: mbedTLS's chain and host name verdict stands
+    /// Checks the host key an SSH server offered against the known hosts file. `offered` is nil
+    /// when libssh2 gave no raw key, which is refused like a key of an unknown type.
+    func checkHostKey(_ offered: GitRemote.SSHHostKey?, host: String) -> GitRemote.HostKeyVerdict {
+        func rejected(_ message: String) -> GitRemote.HostKeyVerdict {
+            .rejected(message: refuse(.certificate, message))
         }
-        let hostKey = UnsafeRawPointer(certificate).assumingMemoryBound(to: git_cert_hostkey.self).pointee
-        let rejected = GIT_ECERTIFICATE.rawValue
-        guard hostKey.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hostKey.hostkey,
-            let keyType = KnownHosts.keyTypeName(rawType: hostKey.raw_type.rawValue)
-        else {
-            return refuse(
-                .certificate, "the SSH server at \(host) offered a host key of an unknown type", code: rejected)
+        guard let offered, let keyType = KnownHosts.keyTypeName(rawType: offered.rawType) else {
+            return rejected("the SSH server at \(host) offered a host key of an unknown type")
         }
-        let key = Data(bytes: raw, count: hostKey.hostkey_len).base64EncodedString()
-        let fingerprint = withUnsafeBytes(of: hostKey.hash_sha256) { Data($0).base64EncodedString() }
-            .replacing("=", with: "")
+        let key = offered.key.base64EncodedString()
+        let fingerprint = offered.sha256.base64EncodedString().replacing("=", with: "")
         let port = url.effectivePort
         let shownHost = port == 22 ? host : "[\(host)]:\(port)"
         guard let knownHosts, let file = credentials.knownHostsFile else {
-            return refuse(
-                .certificate,
-                "no knownHostsFile is configured, so the SSH host key of \(shownHost) (\(keyType) SHA256:\(fingerprint)) cannot be checked; add it with: ssh-keyscan -p \(port) \(host) >> /etc/reconciler/known_hosts",
-                code: rejected)
+            return rejected(
+                "no knownHostsFile is configured, so the SSH host key of \(shownHost) (\(keyType) SHA256:\(fingerprint)) cannot be checked; add it with: ssh-keyscan -p \(port) \(host) >> /etc/reconciler/known_hosts"
+            )
         }
         switch knownHosts.verdict(host: host, port: port, keyType: keyType, key: key) {
         case .trusted:
-            return 0
+            return .trusted
         case .revoked:
-            return refuse(
-                .certificate, "the SSH host key of \(shownHost) (SHA256:\(fingerprint)) is marked @revoked in \(file)",
-                code: rejected)
+            return rejected(
+                "the SSH host key of \(shownHost) (SHA256:\(fingerprint)) is marked @revoked in \(file)")
         case .mismatch(let known):
-            return refuse(
-                .certificate,
-                "HOST KEY MISMATCH for \(shownHost): it offered \(keyType) SHA256:\(fingerprint), which is not the \(known.joined(separator: ", ")) key in \(file); if the server's key really changed, replace its line in \(file)",
-                code: rejected)
+            return rejected(
+                "HOST KEY MISMATCH for \(shownHost): it offered \(keyType) SHA256:\(fingerprint), which is not the \(known.joined(separator: ", ")) key in \(file); if the server's key really changed, replace its line in \(file)"
+            )
         case .unknownHost(let skippedHashed):
             let hint = skippedHashed ? " (hashed entries are not supported; use ssh-keyscan without -H)" : ""
-            return refuse(
-                .certificate,
-                "\(shownHost) is not in \(file)\(hint); it offered \(keyType) SHA256:\(fingerprint); add it with: ssh-keyscan -p \(port) \(host) >> \(file)",
-                code: rejected)
+            return rejected(
+                "\(shownHost) is not in \(file)\(hint); it offered \(keyType) SHA256:\(fingerprint); add it with: ssh-keyscan -p \(port) \(host) >> \(file)"
+            )
         }
     }
 
