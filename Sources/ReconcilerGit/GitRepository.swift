@@ -6,8 +6,8 @@ public import ReconcilerCore
 /// Not `Sendable`: libgit2 objects must not be used from two threads at once. Confine an
 /// instance to one task or actor.
 public final class GitRepository {
-    /// The raw `git_repository*`, for the other wrappers in this module. Never freed outside deinit.
-    let handle: OpaquePointer
+    /// The `git_repository*`, freed in deinit; the module borrows it through `withUnsafeHandle`.
+    private let handle: OpaquePointer
     /// The path the repository was opened from.
     public let path: String
 
