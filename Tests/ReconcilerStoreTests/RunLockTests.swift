@@ -128,6 +128,6 @@ struct RunLockTests {
             try RunLock(stateDirectory: directory.stateDirectory, wait: false)
         }
 
-        #expect(error?.description == "open the run lock \(lockFile): Is a directory")
+        #expect(error?.description == "cannot open the lock file \(lockFile): Is a directory")
     }
 }

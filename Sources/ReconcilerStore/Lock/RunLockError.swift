@@ -5,7 +5,7 @@ public struct RunLockError: Error, Sendable, Equatable, CustomStringConvertible 
         case held(pid: Int32?)
         /// Another process held the lock for the whole of the caller's timeout.
         case timedOut(seconds: Double, pid: Int32?)
-        /// A system call failed: `operation` in words and its `errno`.
+        /// A system call failed: `operation` in words (with the path) and its `errno`.
         case system(operation: String, errno: Int32, message: String)
     }
 
@@ -26,7 +26,7 @@ public struct RunLockError: Error, Sendable, Equatable, CustomStringConvertible 
         case .timedOut(let seconds, let pid):
             "gave up after \(seconds) s waiting for the lock \(path): another run still holds it (\(Self.describe(pid)))"
         case .system(let operation, _, let message):
-            "\(operation) \(path): \(message)"
+            "cannot \(operation): \(message)"
         }
     }
 
