@@ -1,4 +1,3 @@
-import ReconcilerCore
 import Testing
 
 extension InvalidDocumentTests {

@@ -2,42 +2,15 @@
 /// command-line overrides. Every field has a default, so an empty file is valid; only the
 /// repository URL must come from somewhere.
 public struct HostConfiguration: Sendable, Equatable {
-    public enum Tracking: Sendable, Equatable {
-        case branch(String)
-        case tag(String)
-        case commit(String)
-    }
-
-    public enum SignerPolicy: Sendable, Equatable {
-        case sshAllowedSigners(String)
-        case openPGPKeyring(String)
-    }
-
-    /// Paths of credential files; never the secrets themselves.
-    public struct Credentials: Sendable, Equatable {
-        public var username: String?
-        public var passwordFile: String?
-        public var sshKeyFile: String?
-        public var sshKeyPassphraseFile: String?
-        public var knownHostsFile: String?
-        public var caFile: String?
-
-        public init() {}
-    }
-
-    /// A path, file://, git://, ssh:// or https:// URL; nil when not configured.
-    public var repositoryURL: String?
-    public var tracking: Tracking = .branch("main")
-    /// The desired-state folder inside the repository.
-    public var path: String = "desired-state"
-    public var credentials = Credentials()
-    /// Seconds a git network operation may take.
-    public var gitTimeout: Double = 60
-    public var requireFastForward = false
-    public var signers: SignerPolicy?
+    /// Where the desired state comes from and how far to trust it.
+    public var repository = RepositoryConfiguration()
+    /// This host's name, matched by `hosts.names` in the desired state.
     public var hostName: String
+    /// This host's labels, matched by `hosts.labels` in the desired state.
     public var labels: [String: String] = [:]
+    /// The container engine rendered units run.
     public var runtime: ContainerRuntime = .podman
+    /// The state store, the run lock, the git mirror and build contexts live here.
     public var stateDirectory = "/var/lib/reconciler"
     /// Where unit files are written.
     public var unitDirectory = "/etc/systemd/system"
@@ -53,4 +26,37 @@ public struct HostConfiguration: Sendable, Equatable {
     public var host: HostIdentity { HostIdentity(name: hostName, labels: labels) }
 
     public static let defaultPath = "/etc/reconciler/config.yaml"
+}
+
+/// The `repository:` section: the git source's own configuration, used as is by the git
+/// adapter.
+public struct RepositoryConfiguration: Sendable, Equatable {
+    /// A path, file://, git://, ssh:// or https:// URL; nil when not configured.
+    public var url: String?
+    /// The branch, tag or commit the host follows.
+    public var reference: TrackedReference = .branch("main")
+    /// The desired-state folder inside the repository.
+    public var path = "desired-state"
+    /// Paths of credential files; never the secrets themselves.
+    public var credentials = GitCredentials()
+    /// Seconds a git network operation may take.
+    public var timeout: Double = 60
+    /// Refuse a branch whose new head does not descend from the last applied commit.
+    public var requireFastForward = false
+    /// When set, only a head commit whose signature verifies under this policy is applied.
+    public var signaturePolicy: SignaturePolicy?
+
+    public init(
+        url: String? = nil, reference: TrackedReference = .branch("main"), path: String = "desired-state",
+        credentials: GitCredentials = GitCredentials(), timeout: Double = 60, requireFastForward: Bool = false,
+        signaturePolicy: SignaturePolicy? = nil
+    ) {
+        self.url = url
+        self.reference = reference
+        self.path = path
+        self.credentials = credentials
+        self.timeout = timeout
+        self.requireFastForward = requireFastForward
+        self.signaturePolicy = signaturePolicy
+    }
 }

@@ -1,161 +1,131 @@
-import Yams
+internal import Yams
 
-/// Reads `config.yaml` strictly: unknown keys and wrong types are errors with file:line:column,
-/// so a typo never silently falls back to a default.
+/// Reads `config.yaml` with the same strict YAML reading as the desired state: UTF-8 only,
+/// no anchors or aliases, no duplicate keys, unknown keys reported with "did you mean",
+/// booleans only as plain `true`/`false`, control characters refused, and every problem at
+/// once as `file:line:column: error: field: message`. A typo never falls back to a default.
 public enum HostConfigurationDecoder {
+    /// Why a configuration file was refused: every problem found, in file order.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        public var problems: [String]
-        public var description: String { problems.joined(separator: "\n") }
+        public var diagnostics: [Diagnostic]
+        public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
     }
+
+    /// The top-level settings.
+    static let topLevelKeys = [
+        "repository", "host", "runtime", "stateDirectory", "unitDirectory", "pollInterval", "allowEmpty",
+    ]
 
     /// Applies the settings in `text` (the file at `file`) on top of `base`.
     public static func decode(_ text: String, file: String, base: HostConfiguration) throws(Failure)
         -> HostConfiguration
     {
-        var problems: [String] = []
-        var configuration = base
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch {
-            throw Failure(problems: ["\(file): not valid YAML: \(error)"])
+        try decode(bytes: Array(text.utf8), file: file, base: base)
+    }
+
+    /// Applies the settings in a file's bytes on top of `base`.
+    public static func decode(bytes: [UInt8], file: String, base: HostConfiguration) throws(Failure)
+        -> HostConfiguration
+    {
+        let yaml = YAMLFile(bytes: bytes, file: file)
+        guard yaml.diagnostics.isEmpty else { throw Failure(diagnostics: yaml.diagnostics) }
+        guard let root = yaml.documents.first else { return base }
+        var reader = ConfigurationReader(file: file, configuration: base)
+        if yaml.documents.count > 1, let extra = yaml.documents.dropFirst().first {
+            reader.decoder.error(
+                at: extra, .root, "the configuration is one YAML document; remove the '---' and what follows")
         }
-        guard let root else { return base }
-        guard let mapping = root.mapping else {
-            throw Failure(problems: ["\(at(root, file)): expected a mapping of settings at the top level"])
+        reader.read(root)
+        let errors = reader.decoder.diagnostics
+        guard errors.isEmpty else { throw Failure(diagnostics: errors.sorted { $0.location < $1.location }) }
+        return reader.configuration
+    }
+}
+
+/// One pass over a configuration document, collecting every problem.
+struct ConfigurationReader {
+    var decoder: NodeDecoder
+    var configuration: HostConfiguration
+
+    init(file: String, configuration: HostConfiguration) {
+        decoder = NodeDecoder(file: file, tree: NoFiles())
+        self.configuration = configuration
+    }
+
+    mutating func read(_ root: Node) {
+        guard let fields = decoder.fields(of: root, at: .root, allowed: HostConfigurationDecoder.topLevelKeys) else {
+            return
         }
-        func string(_ node: Node, _ key: String) -> String? {
-            guard let scalar = node.scalar, !scalar.string.isEmpty else {
-                problems.append("\(at(node, file)): '\(key)' must be a non-empty string")
-                return nil
+        if let node = fields["repository"] { repository(node, at: .root.key("repository")) }
+        if let node = fields["host"] { host(node, at: .root.key("host")) }
+        if let node = fields["runtime"], let text = decoder.string(node, at: .root.key("runtime")) {
+            if let runtime = ContainerRuntime(rawValue: text) {
+                configuration.runtime = runtime
+            } else {
+                let names = ContainerRuntime.allCases.map(\.rawValue)
+                let hint = KeySuggestion.closest(to: text, among: names).map { "; did you mean '\($0)'?" } ?? ""
+                decoder.error(at: node, .root.key("runtime"), "expected podman or docker, found '\(text)'\(hint)")
             }
-            return scalar.string
         }
-        func bool(_ node: Node, _ key: String) -> Bool? {
-            switch node.scalar?.string {
-            case "true": return true
-            case "false": return false
-            default:
-                problems.append("\(at(node, file)): '\(key)' must be true or false")
-                return nil
+        if let node = fields["stateDirectory"], let path = absolutePath(node, at: .root.key("stateDirectory")) {
+            configuration.stateDirectory = path
+        }
+        if let node = fields["unitDirectory"], let path = absolutePath(node, at: .root.key("unitDirectory")) {
+            configuration.unitDirectory = path
+        }
+        if let node = fields["pollInterval"], let seconds = seconds(node, at: .root.key("pollInterval")) {
+            configuration.pollInterval = seconds
+        }
+        if let node = fields["allowEmpty"], let value = decoder.bool(node, at: .root.key("allowEmpty")) {
+            configuration.allowEmpty = value
+        }
+    }
+
+    /// `host: {name, labels}`.
+    private mutating func host(_ node: Node, at path: FieldPath) {
+        guard let fields = decoder.fields(of: node, at: path, allowed: ["name", "labels"]) else { return }
+        if let name = fields["name"], let text = decoder.string(name, at: path.key("name")) {
+            if text.isEmpty || text.contains(where: { $0 == " " || $0 == "/" }) {
+                decoder.error(at: name, path.key("name"), "expected a host name without spaces or '/', found '\(text)'")
+            } else {
+                configuration.hostName = text
             }
         }
-        func seconds(_ node: Node, _ key: String) -> Double? {
-            guard let text = node.scalar?.string, case .success(let duration) = DurationSyntax.parse(text),
-                duration > .zero
-            else {
-                problems.append("\(at(node, file)): '\(key)' must be a duration such as 30s, 5m or 1h")
-                return nil
-            }
+        if let labels = fields["labels"], let map = decoder.stringMap(labels, at: path.key("labels")) {
+            configuration.labels = map
+        }
+    }
+
+    /// A non-empty absolute path.
+    mutating func absolutePath(_ node: Node, at path: FieldPath) -> String? {
+        guard let text = decoder.string(node, at: path, expected: "an absolute path") else { return nil }
+        guard text.hasPrefix("/") else {
+            decoder.error(at: node, path, "expected an absolute path (starting with /), found '\(text)'")
+            return nil
+        }
+        return text
+    }
+
+    /// A duration (`30s`, `5m`, `1h`) in seconds.
+    mutating func seconds(_ node: Node, at path: FieldPath) -> Double? {
+        guard let text = decoder.string(node, at: path, expected: "a duration such as 30s, 5m or 1h") else {
+            return nil
+        }
+        switch DurationSyntax.parse(text) {
+        case .success(let duration):
             let parts = duration.components
             return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+        case .failure(let problem):
+            decoder.error(at: node, path, problem.message)
+            return nil
         }
-        func entries(_ node: Node, _ section: String, _ known: [String]) -> [(String, Node)] {
-            guard let mapping = node.mapping else {
-                problems.append("\(at(node, file)): '\(section)' must be a mapping")
-                return []
-            }
-            return mapping.compactMap { key, value in
-                let name = key.scalar?.string ?? ""
-                guard known.contains(name) else {
-                    problems.append(
-                        "\(at(key, file)): unknown setting '\(section).\(name)'; expected one of \(known.joined(separator: ", "))"
-                    )
-                    return nil
-                }
-                return (name, value)
-            }
-        }
-
-        let topLevel = [
-            "repository", "host", "runtime", "stateDirectory", "unitDirectory", "pollInterval", "allowEmpty",
-        ]
-        for (key, value) in entries(Node.mapping(mapping), "config", topLevel) {
-            switch key {
-            case "repository":
-                let known = [
-                    "url", "branch", "tag", "commit", "path", "credentials", "timeout", "requireFastForward", "signers",
-                ]
-                for (field, node) in entries(value, "repository", known) {
-                    switch field {
-                    case "url": configuration.repositoryURL = string(node, "repository.url")
-                    case "branch": string(node, "repository.branch").map { configuration.tracking = .branch($0) }
-                    case "tag": string(node, "repository.tag").map { configuration.tracking = .tag($0) }
-                    case "commit":
-                        if let id = string(node, "repository.commit") {
-                            if id.count == 40 && id.allSatisfy(\.isHexDigit) {
-                                configuration.tracking = .commit(id.lowercased())
-                            } else {
-                                problems.append(
-                                    "\(at(node, file)): 'repository.commit' must be a full 40-character commit id")
-                            }
-                        }
-                    case "path": string(node, "repository.path").map { configuration.path = $0 }
-                    case "timeout": seconds(node, "repository.timeout").map { configuration.gitTimeout = $0 }
-                    case "requireFastForward":
-                        bool(node, "repository.requireFastForward").map { configuration.requireFastForward = $0 }
-                    case "credentials":
-                        let names = [
-                            "username", "passwordFile", "sshKeyFile", "sshKeyPassphraseFile", "knownHostsFile",
-                            "caFile",
-                        ]
-                        for (name, item) in entries(node, "repository.credentials", names) {
-                            let text = string(item, "repository.credentials.\(name)")
-                            switch name {
-                            case "username": configuration.credentials.username = text
-                            case "passwordFile": configuration.credentials.passwordFile = text
-                            case "sshKeyFile": configuration.credentials.sshKeyFile = text
-                            case "sshKeyPassphraseFile": configuration.credentials.sshKeyPassphraseFile = text
-                            case "knownHostsFile": configuration.credentials.knownHostsFile = text
-                            default: configuration.credentials.caFile = text
-                            }
-                        }
-                    default:  // signers
-                        for (name, item) in entries(
-                            node, "repository.signers", ["sshAllowedSigners", "openPGPKeyring"])
-                        {
-                            guard let path = string(item, "repository.signers.\(name)") else { continue }
-                            configuration.signers =
-                                name == "sshAllowedSigners" ? .sshAllowedSigners(path) : .openPGPKeyring(path)
-                        }
-                    }
-                }
-            case "host":
-                for (field, node) in entries(value, "host", ["name", "labels"]) {
-                    if field == "name" {
-                        string(node, "host.name").map { configuration.hostName = $0 }
-                    } else if let labels = node.mapping {
-                        for (label, labelValue) in labels {
-                            guard let name = label.scalar?.string, let text = labelValue.scalar?.string else {
-                                problems.append("\(at(label, file)): host labels must be name: value strings")
-                                continue
-                            }
-                            configuration.labels[name] = text
-                        }
-                    } else {
-                        problems.append("\(at(node, file)): 'host.labels' must be a mapping of name: value")
-                    }
-                }
-            case "runtime":
-                if let text = string(value, "runtime") {
-                    if let runtime = ContainerRuntime(rawValue: text) {
-                        configuration.runtime = runtime
-                    } else {
-                        problems.append("\(at(value, file)): 'runtime' must be podman or docker, not '\(text)'")
-                    }
-                }
-            case "stateDirectory": string(value, "stateDirectory").map { configuration.stateDirectory = $0 }
-            case "unitDirectory": string(value, "unitDirectory").map { configuration.unitDirectory = $0 }
-            case "pollInterval": seconds(value, "pollInterval").map { configuration.pollInterval = $0 }
-            default: bool(value, "allowEmpty").map { configuration.allowEmpty = $0 }
-            }
-        }
-        if !problems.isEmpty { throw Failure(problems: problems) }
-        return configuration
     }
+}
 
-    private static func at(_ node: Node, _ file: String) -> String {
-        guard let mark = node.mark else { return file }
-        return "\(file):\(mark.line):\(mark.column)"
-    }
+/// The configuration names no repository files: a tree with nothing in it.
+struct NoFiles: RepositoryTree {
+    func entry(at path: String) -> RepositoryEntry? { nil }
+    func children(of path: String) throws -> [String] { [] }
+    func contents(of path: String) throws -> [UInt8] { [] }
+    func files(under path: String) throws -> [(path: String, id: String)] { [] }
 }

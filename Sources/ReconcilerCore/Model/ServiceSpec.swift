@@ -131,8 +131,8 @@ public enum RestartPolicy: String, Sendable, Equatable, CaseIterable {
 }
 
 /// How the reconciler decides a service is healthy after a deploy.
-public struct HealthCheck: Sendable, Equatable {
-    public enum Probe: Sendable, Equatable {
+public struct HealthCheck: Sendable, Hashable {
+    public enum Probe: Sendable, Hashable {
         /// An HTTP GET that must answer 2xx or 3xx.
         case http(url: String)
         /// A TCP connect to the host's port.

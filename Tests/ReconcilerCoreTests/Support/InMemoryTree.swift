@@ -54,6 +54,10 @@ struct InMemoryTree: RepositoryTree {
         return Set(names).sorted()
     }
 
+    func files(under path: String) throws -> [(path: String, id: String)] {
+        try walkedFiles(under: path)
+    }
+
     func contents(of path: String) throws -> [UInt8] {
         guard case .file(let bytes)? = items[Self.clean(path)] else { throw Missing(path: path) }
         return bytes

@@ -1,4 +1,3 @@
-import ReconcilerCore
 import Testing
 
 /// One invalid manifest and the single diagnostic it must produce.

@@ -1,0 +1,95 @@
+/// Turns a validated desired state read from a commit into the rendered `DesiredHost` the
+/// planner compares with the host: unit files with their ownership markers, and the images
+/// services need, built images tagged by a hash of what their build can see.
+public struct DesiredHostBuilder {
+    public var runtime: ContainerRuntime
+
+    public init(runtime: ContainerRuntime) {
+        self.runtime = runtime
+    }
+
+    /// - Parameters:
+    ///   - state: the validated desired state, already selected for this host.
+    ///   - tree: the commit's files, for the build contexts.
+    ///   - commit: the commit's full id, for the ownership marker.
+    /// - Throws: `BuildContextError` when a build context cannot be read.
+    public func build(_ state: DesiredState, tree: any RepositoryTree, commit: String) throws(BuildContextError)
+        -> DesiredHost
+    {
+        var references: [String: String] = [:]
+        var images: [DesiredImage] = []
+        for service in state.services {
+            switch service.image {
+            case .reference(let reference):
+                references[service.name] = reference
+                // Services may share an image: it is pulled once.
+                if !images.contains(where: { $0.reference == reference }) {
+                    images.append(DesiredImage(reference: reference, origin: .pull, service: service.name))
+                }
+            case .build(let spec):
+                let tag: String
+                do {
+                    tag = try Self.tag(for: spec, in: tree)
+                } catch {
+                    throw BuildContextError(
+                        service: service.name, context: spec.context, location: service.location,
+                        message: "\(error)")
+                }
+                let reference = DesiredStateRenderer.imageReference(for: service, buildTag: tag)
+                references[service.name] = reference
+                images.append(
+                    DesiredImage(
+                        reference: reference,
+                        origin: .build(context: spec.context, dockerfile: spec.dockerfile, arguments: spec.arguments),
+                        service: service.name))
+            }
+        }
+        let rendered = DesiredStateRenderer(runtime: runtime).render(state) { references[$0.name] ?? "" }
+        let services = Dictionary(uniqueKeysWithValues: state.services.map { ($0.unitName, $0) })
+        let plainUnits = Dictionary(uniqueKeysWithValues: state.units.map { ($0.name, $0) })
+        let units = rendered.map { unit in
+            if let service = services[unit.name] {
+                return DesiredUnit(
+                    name: unit.name, contents: unit.contents, enable: true, service: service.name,
+                    image: references[service.name], after: service.after.map { "\($0).service" })
+            }
+            return DesiredUnit(name: unit.name, contents: unit.contents, enable: plainUnits[unit.name]?.enable ?? true)
+        }
+        return DesiredHost(units: units, images: images, commit: commit)
+    }
+
+    /// The image tag: a hash of what the build can see, the git blob id of every file of the
+    /// context that `.dockerignore` lets through, plus the Dockerfile and build arguments. An
+    /// unchanged context keeps its tag, so it is never rebuilt and its container never
+    /// restarted, even when the commit changed other files (the desired state itself).
+    static func tag(for spec: BuildSpec, in tree: any RepositoryTree) throws -> String {
+        let context = spec.context == "." ? "" : spec.context
+        let prefix = context.isEmpty ? "" : context + "/"
+        let ignore = (try? tree.contents(of: prefix + ".dockerignore")).map {
+            DockerIgnore(String(decoding: $0, as: UTF8.self))
+        }
+        var text = ""
+        for file in try tree.files(under: context) where ignore?.includes(file.path) ?? true {
+            text += "\(file.path)\u{0}\(file.id)\n"
+        }
+        let dockerfile = try tree.contents(of: spec.dockerfile)
+        text += "dockerfile \(spec.dockerfile)\u{0}" + String(decoding: dockerfile, as: UTF8.self)
+        for (key, value) in spec.arguments.sorted(by: { $0.key < $1.key }) { text += "\narg \(key)=\(value)" }
+        return ContentHash.hex(text)
+    }
+}
+
+/// A service's build context could not be read from the commit.
+public struct BuildContextError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var service: String
+    /// The context directory, relative to the repository root.
+    public var context: String
+    /// The service's document.
+    public var location: SourceLocation
+    /// Why, as the tree said.
+    public var message: String
+
+    public var description: String {
+        "\(location): cannot read the build context '\(context)' of service \(service): \(message)"
+    }
+}
