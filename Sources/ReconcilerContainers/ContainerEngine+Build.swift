@@ -17,7 +17,7 @@ extension ContainerEngine {
     public func build(
         reference: String, contextDirectory: String, dockerfile: String, arguments: [String: String] = [:],
         timeout: Double
-    ) throws(ContainerError) -> String {
+    ) throws -> String {
         let operation = "build image \(reference)"
         let scratch = try TemporaryDirectory.make(prefix: "reconciler-build")
         defer { scratch.remove() }
@@ -59,7 +59,7 @@ extension ContainerEngine {
     /// It always asks the registry; check `imageID` first to avoid that when any local copy will do.
     /// - Throws: `ContainerError` with the end of the pull's output (unknown image, registry
     ///   unreachable, credentials refused) or when the deadline passes.
-    public func pull(_ reference: String, timeout: Double) throws(ContainerError) -> String {
+    public func pull(_ reference: String, timeout: Double) throws -> String {
         let operation = "pull image \(reference)"
         let output = try run(["pull", reference], operation: operation, timeout: timeout, mergeOutput: true)
         guard output.succeeded else {

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ReconcilerCore
-import ReconcilerProcess
+import ReconcilerPOSIX
 
 extension ContainerEngine {
     /// What one run of the engine's CLI left behind.

@@ -26,7 +26,7 @@ public struct ContainerEngine: Sendable {
 
     /// The id of the local image `reference` names, or nil when there is none.
     /// - Throws: `ContainerError` when the engine fails for another reason than a missing image.
-    public func imageID(_ reference: String) throws(ContainerError) -> String? {
+    public func imageID(_ reference: String) throws -> String? {
         let operation = "inspect image \(reference)"
         let output = try run(["image", "inspect", reference], operation: operation, timeout: inspectTimeout)
         guard output.succeeded else {
@@ -44,7 +44,7 @@ public struct ContainerEngine: Sendable {
     }
 
     /// The container named `name` and the image it was created from, or nil when there is none.
-    public func container(named name: String) throws(ContainerError) -> ObservedContainer? {
+    public func container(named name: String) throws -> ObservedContainer? {
         let operation = "inspect container \(name)"
         let output = try run(["container", "inspect", name], operation: operation, timeout: inspectTimeout)
         guard output.succeeded else {
@@ -62,7 +62,7 @@ public struct ContainerEngine: Sendable {
     ///
     /// An image that is already gone is fine. An image a container still uses is not removed
     /// (no force): pruning must never pull the image from under a service.
-    public func removeImage(_ reference: String) throws(ContainerError) {
+    public func removeImage(_ reference: String) throws {
         let operation = "remove image \(reference)"
         let output = try run(["rmi", reference], operation: operation, timeout: inspectTimeout)
         guard output.succeeded else {

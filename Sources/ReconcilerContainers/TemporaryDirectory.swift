@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerPOSIX
 
 /// A private directory for one command's output files, removed when the command is done.
 ///
@@ -9,17 +10,13 @@ struct TemporaryDirectory {
 
     /// Creates a fresh directory (mode 0700) under the system's temporary directory.
     static func make(prefix: String) throws(ContainerError) -> TemporaryDirectory {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(base)/\(prefix)-XXXXXX".utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
-        }
-        guard let created else {
+        do {
+            return TemporaryDirectory(path: try PrivateDirectory.make(prefix: prefix).path)
+        } catch {
             throw ContainerError(
-                operation: "create a temporary directory in \(base)", command: "mkdtemp",
-                cause: .notStarted(errno: errno), hint: "is \(base) writable?")
+                operation: "create a temporary directory", command: "mkdtemp", cause: .notStarted(errno: error.errno),
+                hint: "is $TMPDIR (or /tmp) writable?")
         }
-        return TemporaryDirectory(path: created)
     }
 
     func file(_ name: String) -> String { "\(path)/\(name)" }

@@ -1,17 +1,6 @@
-/// The signature formats git writes into a commit's `gpgsig` header.
-public enum SignatureKind: String, Sendable, Equatable, CustomStringConvertible {
-    /// `git -c gpg.format=ssh commit -S`: an SSHSIG block, checked with `ssh-keygen -Y`.
-    case ssh
-    /// `git commit -S` with gpg: an OpenPGP detached signature, checked with `gpgv`.
-    case openpgp
+public import ReconcilerCore
 
-    public var description: String {
-        switch self {
-        case .ssh: "SSH"
-        case .openpgp: "OpenPGP"
-        }
-    }
-
+extension SignatureKind {
     /// The kind a signature block's armor names; nil for other formats (such as X.509).
     init?(armor: [UInt8]) {
         if armor.starts(with: Array("-----BEGIN SSH SIGNATURE-----".utf8)) {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ReconcilerPOSIX
 
 /// A failed system call while writing an export; `code` is the errno.
 struct FileFailure: Error {
@@ -30,7 +31,7 @@ enum ExportFiles {
 
     /// An exclusive flock(2) on `<cache>/.lock`, held while one export is written.
     struct Lock {
-        private let descriptor: Int32
+        private let lock: FileLock
 
         /// Creates the cache directory when missing, then waits for the lock.
         init(in cache: String) throws(FileFailure) {
@@ -42,19 +43,16 @@ enum ExportFiles {
                 }
             }
             let path = "\(cache)/.lock"
-            descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw FileFailure("open the lock file", path) }
-            while flock(descriptor, LOCK_EX) != 0 {
-                guard errno == EINTR else {
-                    let failure = FileFailure("lock", path)
-                    close(descriptor)
-                    throw failure
-                }
+            do {
+                lock = try FileLock(path: path, wait: true, mode: 0o644, recordPID: false)
+            } catch {
+                if case .system(let failure) = error { errno = failure.errno }
+                throw FileFailure("lock", path)
             }
         }
 
         func release() {
-            close(descriptor)
+            withExtendedLifetime(lock) {}
         }
     }
 
@@ -68,11 +66,12 @@ enum ExportFiles {
 
     /// A new, empty folder in `cache` for the export of `treeID`.
     static func makeTemporaryDirectory(in cache: String, for treeID: String) throws(FileFailure) -> String {
-        var template = Array("\(cache)/\(partialPrefix)\(treeID)-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else {
+        do {
+            return try PrivateDirectory.make(prefix: "\(partialPrefix)\(treeID)", in: cache).path
+        } catch {
+            errno = error.errno
             throw FileFailure("create a temporary folder in", cache)
         }
-        return String(cString: made)
     }
 
     static func makeDirectory(_ path: String) throws(FileFailure) {

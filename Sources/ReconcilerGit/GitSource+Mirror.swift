@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ReconcilerCore
+import ReconcilerPOSIX
 
 extension GitSource {
     /// Fetches the tracked reference into the mirror, cloning it when missing. A mirror the
@@ -64,7 +65,7 @@ extension GitSource {
             logger.debug(
                 "verified commit objects",
                 metadata: ["commit": "\(revision.id)", "blobs": "\(summary.blobs)", "bytes": "\(summary.bytes)"])
-            try? AtomicFile.write(Data((revision.id + "\n").utf8), to: marker)
+            try? AtomicFile.write(Array((revision.id + "\n").utf8), to: marker, mode: 0o644)
         }
         return revision
     }

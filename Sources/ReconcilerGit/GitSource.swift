@@ -57,7 +57,7 @@ public final class GitSource {
     ///
     /// - Parameter lastAccepted: the commit the host runs now, to tell a fast-forward from a
     ///   rewritten history, and to skip re-verifying a commit already accepted.
-    public func update(lastAccepted: String?) throws(SourceError) -> SourceUpdate {
+    public func update(lastAccepted: String?) throws -> SourceUpdate {
         var fetched = false
         let target: String
         switch configuration.reference {
@@ -140,25 +140,4 @@ public final class GitSource {
             throw SourceError(.signatureRefused, "\(error); the host stays on its last verified commit")
         }
     }
-}
-
-/// What `GitSource.update` found.
-public struct SourceUpdate: Sendable {
-    public enum Change: Sendable, Equatable {
-        /// Nothing was applied before.
-        case first
-        /// The same commit as last time.
-        case unchanged
-        /// A descendant of the last applied commit.
-        case fastForward(from: String)
-        /// Not a descendant: a force push, a moved tag, or a different pinned commit.
-        case rewritten(from: String)
-    }
-
-    public var commit: Revision
-    public var change: Change
-    /// Whether objects were fetched this time (false when the remote had not moved).
-    public var fetched: Bool
-    /// The verified signature, when a signature policy is set and the commit is new.
-    public var signature: VerifiedSignature?
 }

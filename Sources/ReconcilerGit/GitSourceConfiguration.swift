@@ -1,33 +1,43 @@
-import ReconcilerCore
+public import ReconcilerCore
 
-/// Where the desired state comes from and how far to trust it.
+/// The git source's settings: the host's `repository:` configuration as is, the URL it must
+/// have, and where the mirror lives.
 public struct GitSourceConfiguration: Sendable, Equatable {
+    /// The host's repository settings: reference, credentials, timeout, signature policy.
+    public var repository: RepositoryConfiguration
     /// A path, `file://`, `git://`, `ssh://`, scp-like `user@host:path`, `http://` or `https://` URL.
     public var url: String
-    public var reference: TrackedReference
-    public var credentials: GitCredentials
     /// The agent's state directory; the mirror lives in `git/` below it.
     public var stateDirectory: String
-    /// Seconds any one network operation may take before it is abandoned.
-    public var timeout: Double
-    /// Refuse a branch whose new head does not descend from the last applied commit.
-    public var requireFastForward: Bool
-    /// When set, only a head commit whose signature verifies under this policy is used.
-    public var signaturePolicy: SignaturePolicy?
+
+    /// The source for a host's configuration; nil when it names no repository URL.
+    public init?(repository: RepositoryConfiguration, stateDirectory: String) {
+        guard let url = repository.url else { return nil }
+        self.repository = repository
+        self.url = url
+        self.stateDirectory = stateDirectory
+    }
 
     public init(
         url: String, reference: TrackedReference = .branch("main"), credentials: GitCredentials = GitCredentials(),
         stateDirectory: String = "/var/lib/reconciler", timeout: Double = 60, requireFastForward: Bool = false,
         signaturePolicy: SignaturePolicy? = nil
     ) {
+        repository = RepositoryConfiguration(
+            url: url, reference: reference, credentials: credentials, timeout: timeout,
+            requireFastForward: requireFastForward, signaturePolicy: signaturePolicy)
         self.url = url
-        self.reference = reference
-        self.credentials = credentials
         self.stateDirectory = stateDirectory
-        self.timeout = timeout
-        self.requireFastForward = requireFastForward
-        self.signaturePolicy = signaturePolicy
     }
+
+    public var reference: TrackedReference { repository.reference }
+    public var credentials: GitCredentials { repository.credentials }
+    /// Seconds any one network operation may take before it is abandoned.
+    public var timeout: Double { repository.timeout }
+    /// Refuse a branch whose new head does not descend from the last applied commit.
+    public var requireFastForward: Bool { repository.requireFastForward }
+    /// When set, only a head commit whose signature verifies under this policy is used.
+    public var signaturePolicy: SignaturePolicy? { repository.signaturePolicy }
 
     var gitDirectory: String { stateDirectory + "/git" }
     /// The bare mirror: a plain clone of what is tracked, never a working tree. Named after
@@ -36,5 +46,4 @@ public struct GitSourceConfiguration: Sendable, Equatable {
     var helperHome: String { gitDirectory + "/home" }
     /// The last commit whose every object was read back successfully.
     var verifiedMarkerPath: String { gitDirectory + "/verified-commit" }
-
 }

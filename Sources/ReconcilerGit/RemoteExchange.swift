@@ -1,3 +1,5 @@
+public import ReconcilerCore
+
 /// What the parent asks the network helper to do. Encoded as JSON on the helper's stdin;
 /// it carries file paths, never secrets.
 public struct RemoteRequest: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerPOSIX
 
 /// The body of the network helper process (`reconciler git-helper`): performs one
 /// `RemoteRequest` in this process and answers with a `RemoteResponse`.
@@ -78,27 +79,17 @@ public enum RemoteHelper {
 /// An exclusive flock(2) on `<mirror>.lock`: one writer per mirror. The kernel drops it when
 /// the holder dies, so a helper killed at its deadline never leaves the mirror locked.
 final class MirrorLock {
-    private let descriptor: Int32
+    private let lock: FileLock
 
     init(mirrorPath: String) throws {
         let path = mirrorPath + ".lock"
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw MirrorError("open the mirror lock \(path): \(String(cString: strerror(errno)))")
+        do {
+            lock = try FileLock(path: path, wait: true, recordPID: false)
+        } catch {
+            throw MirrorError("lock the mirror \(path): \(error)")
         }
-        while flock(descriptor, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                let message = String(cString: strerror(errno))
-                close(descriptor)
-                throw MirrorError("lock the mirror \(path): \(message)")
-            }
-        }
-    }
-
-    deinit {
-        close(descriptor)
     }
 }
 

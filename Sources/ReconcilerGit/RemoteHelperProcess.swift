@@ -1,5 +1,5 @@
 import Foundation
-import ReconcilerProcess
+import ReconcilerPOSIX
 
 /// How to start the network helper: an executable and the arguments that select
 /// `RemoteHelper` in it (for the `reconciler` binary: `git-helper`).

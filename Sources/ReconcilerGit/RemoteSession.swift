@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerCore
 
 /// Everything one remote operation's libgit2 callbacks need: credentials read from their
 /// files, the trusted host keys, and what the callbacks learned (refusals, ref updates).

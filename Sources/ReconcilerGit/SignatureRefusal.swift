@@ -1,3 +1,5 @@
+public import ReconcilerCore
+
 /// Why a commit's signature was not accepted. Every message names the commit and, when known,
 /// the signer or key, and says what to do: the host stays on its last accepted commit meanwhile.
 public enum SignatureRefusal: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,48 +1,7 @@
 import Foundation
 import Glibc
-
-/// Which signatures a host accepts on the commits it applies.
-public enum SignaturePolicy: Sendable, Equatable {
-    /// SSH signatures by keys listed in an allowed signers file (ssh-keygen(1), "ALLOWED SIGNERS"),
-    /// as git's `gpg.ssh.allowedSignersFile`. Only entries valid for the "git" namespace count.
-    case sshAllowedSigners(path: String)
-    /// OpenPGP signatures by keys in a keyring file (binary or ASCII-armored public keys).
-    /// The keyring is the whole trust list: there is no web of trust and no key server.
-    case openPGPKeyring(path: String)
-
-    /// The signature format the policy accepts.
-    public var kind: SignatureKind {
-        switch self {
-        case .sshAllowedSigners: .ssh
-        case .openPGPKeyring: .openpgp
-        }
-    }
-
-    /// The allowed signers file or keyring.
-    public var path: String {
-        switch self {
-        case .sshAllowedSigners(let path), .openPGPKeyring(let path): path
-        }
-    }
-}
-
-/// A signature that verified under the policy.
-public struct VerifiedSignature: Sendable, Equatable {
-    /// The full id of the signed commit.
-    public var commit: String
-    public var kind: SignatureKind
-    /// Who signed: the SSH principal from the allowed signers file, or the OpenPGP primary key fingerprint.
-    public var signer: String
-    /// The key that made the signature: `SHA256:…` for SSH, the (sub)key fingerprint for OpenPGP.
-    public var keyFingerprint: String
-
-    public init(commit: String, kind: SignatureKind, signer: String, keyFingerprint: String) {
-        self.commit = commit
-        self.kind = kind
-        self.signer = signer
-        self.keyFingerprint = keyFingerprint
-    }
-}
+public import ReconcilerCore
+import ReconcilerPOSIX
 
 extension GitRepository {
     /// Checks the signature of a commit as `git verify-commit` does, with `ssh-keygen -Y` for
@@ -107,14 +66,11 @@ struct VerificationWorkspace {
     var signedDataFile: String { "\(path)/signed-data" }
 
     init(for signature: CommitSignature) throws(SignatureRefusal) {
-        let base = FileManager.default.temporaryDirectory.path
-        var template = Array("\(base)/reconciler-verify-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw .toolFailed(
-                commit: signature.commit, tool: "verification",
-                detail: "cannot create a temporary folder in \(base): \(String(cString: strerror(errno)))")
+        do {
+            path = try PrivateDirectory.make(prefix: "reconciler-verify").path
+        } catch {
+            throw .toolFailed(commit: signature.commit, tool: "verification", detail: error.description)
         }
-        path = String(cString: made)
         commit = signature.commit
         guard FileManager.default.createFile(atPath: signatureFile, contents: Data(signature.signature)),
             FileManager.default.createFile(atPath: signedDataFile, contents: Data(signature.signedData))

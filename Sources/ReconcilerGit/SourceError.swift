@@ -1,3 +1,5 @@
+import ReconcilerCore
+
 /// Why the git source could not give a commit to apply. The host stays on its last good
 /// commit; `isRetryable` says whether trying again later can help without a person.
 public struct SourceError: Error, Sendable, CustomStringConvertible {

@@ -1,12 +1,7 @@
-/// What the host follows in the remote repository.
-public enum TrackedReference: Sendable, Equatable, CustomStringConvertible {
-    /// The tip of a branch: every push is a new desired state.
-    case branch(String)
-    /// A tag: moving the tag (or deleting and re-creating it) is a new desired state.
-    case tag(String)
-    /// One commit, by its full id: nothing the remote does changes what the host runs.
-    case commit(String)
+import ReconcilerCore
 
+/// How the mirror fetches and names what the host follows.
+extension TrackedReference {
     /// The reference name the remote advertises, nil for a pinned commit.
     var remoteName: String? {
         switch self {
@@ -38,14 +33,6 @@ public enum TrackedReference: Sendable, Equatable, CustomStringConvertible {
             // Servers refuse to send an arbitrary commit by id unless configured to, so fetch
             // every branch and tag and look for the commit among them.
             ["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .branch(let name): "branch '\(name)'"
-        case .tag(let name): "tag '\(name)'"
-        case .commit(let id): "commit \(id)"
         }
     }
 }

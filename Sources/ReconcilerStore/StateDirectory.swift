@@ -1,4 +1,5 @@
 import Glibc
+import ReconcilerCore
 
 /// Creating the state directory and the files in it with owner-only permissions.
 ///

@@ -3,7 +3,7 @@ public import ReconcilerCore
 
 extension StateStore {
     /// Opens the record of a run and returns its id.
-    public func beginRun(trigger: String, commit: String?) throws(StoreError) -> Int64 {
+    public func beginRun(trigger: String, commit: String?) throws -> Int64 {
         try write("begin a \(trigger) run") { db in
             try db.execute(
                 sql: "INSERT INTO run (trigger, commitID, startedAt) VALUES (?, ?, ?)",
@@ -19,7 +19,7 @@ extension StateStore {
     /// Steps recorded by an earlier call (a rollback appends its own) keep their places;
     /// the new ones follow them.
     /// - Returns: The ids of the new action records, in the order of `actions`.
-    public func recordIntent(run: Int64, actions: [PlannedAction]) throws(StoreError) -> [Int64] {
+    public func recordIntent(run: Int64, actions: [PlannedAction]) throws -> [Int64] {
         try write("record the intended actions of run \(run)") { db in
             try Self.requireOpenRun(run, db)
             let first =
@@ -48,7 +48,7 @@ extension StateStore {
 
     /// Records where a step got to. `.started` stamps its start; a final state stamps its
     /// end. A step that ended, or whose run ended, cannot change any more.
-    public func markAction(_ id: Int64, state: ActionState, message: String?) throws(StoreError) {
+    public func markAction(_ id: Int64, state: ActionState, message: String?) throws {
         try write("mark action \(id) as \(state.rawValue)") { db in
             guard
                 let row = try Row.fetchOne(
@@ -76,7 +76,7 @@ extension StateStore {
     }
 
     /// Closes the record of a run with its result.
-    public func finishRun(_ id: Int64, result: RunResult, message: String?) throws(StoreError) {
+    public func finishRun(_ id: Int64, result: RunResult, message: String?) throws {
         try write("finish run \(id) as \(result.rawValue)") { db in
             try Self.requireOpenRun(id, db)
             try db.execute(
@@ -88,7 +88,7 @@ extension StateStore {
 
     /// Runs whose record was never closed (the process died mid-run), oldest first, each
     /// with its actions and how far they got.
-    public func unfinishedRuns() throws(StoreError) -> [RunRecord] {
+    public func unfinishedRuns() throws -> [RunRecord] {
         try read("read the unfinished runs") { db in
             try Self.runs(db, sql: "SELECT * FROM run WHERE endedAt IS NULL ORDER BY id")
         }
@@ -98,7 +98,7 @@ extension StateStore {
     /// states they had, so history shows which step was in flight.
     /// - Returns: The runs it closed, as they are now.
     @discardableResult
-    public func abandonUnfinishedRuns(message: String) throws(StoreError) -> [RunRecord] {
+    public func abandonUnfinishedRuns(message: String) throws -> [RunRecord] {
         try write("abandon the unfinished runs") { db in
             let ids = try Int64.fetchAll(db, sql: "SELECT id FROM run WHERE endedAt IS NULL ORDER BY id")
             try db.execute(
@@ -110,7 +110,7 @@ extension StateStore {
     }
 
     /// The newest `limit` runs, newest first, each with its actions in order.
-    public func history(limit: Int) throws(StoreError) -> [RunRecord] {
+    public func history(limit: Int) throws -> [RunRecord] {
         try read("read the run history") { db in
             try Self.runs(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [max(limit, 0)])
         }

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import GRDB
+public import ReconcilerCore
 
 /// The few facts `reconciler status` shows and the daemon decides with: which commit is
 /// applied, which was last healthy, the last error, and a commit not to try again.
@@ -9,36 +10,36 @@ extension StateStore {
     }
 
     /// Notes that `commit` is applied on the host.
-    public func setLastApplied(_ commit: String) throws(StoreError) {
+    public func setLastApplied(_ commit: String) throws {
         try set(.lastApplied, commit: commit, message: nil)
     }
 
     /// Notes that every service passed its health check at `commit`: a rollback target.
-    public func setLastHealthy(_ commit: String) throws(StoreError) {
+    public func setLastHealthy(_ commit: String) throws {
         try set(.lastHealthy, commit: commit, message: nil)
     }
 
     /// Notes the latest failure, replacing the previous one.
-    public func setLastError(_ message: String, commit: String? = nil) throws(StoreError) {
+    public func setLastError(_ message: String, commit: String? = nil) throws {
         try set(.lastError, commit: commit, message: message)
     }
 
-    public func clearLastError() throws(StoreError) {
+    public func clearLastError() throws {
         try clear(.lastError)
     }
 
     /// Notes a commit the daemon must not try again: it stays bad until a newer commit
     /// arrives, and retrying it every poll would only repeat the failure.
-    public func markBadCommit(_ commit: String, reason: String? = nil) throws(StoreError) {
+    public func markBadCommit(_ commit: String, reason: String? = nil) throws {
         try set(.badCommit, commit: commit, message: reason)
     }
 
-    public func clearBadCommit() throws(StoreError) {
+    public func clearBadCommit() throws {
         try clear(.badCommit)
     }
 
     /// Everything above, each with the time it was noted.
-    public func summary() throws(StoreError) -> StoreSummary {
+    public func summary() throws -> StoreSummary {
         try read("read the status") { db in
             var summary = StoreSummary()
             for row in try Row.fetchAll(db, sql: "SELECT * FROM statusMark") {

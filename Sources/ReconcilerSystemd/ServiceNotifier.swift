@@ -1,4 +1,5 @@
 internal import CSystemd
+public import ReconcilerCore
 
 /// Talks to the service manager that started us (sd_notify): readiness, status text and
 /// watchdog pings. Every call is a no-op when not started by systemd as Type=notify.
@@ -23,3 +24,6 @@ public struct ServiceNotifier: Sendable {
         _ = sd_notify(0, state)
     }
 }
+
+/// sd_notify is how the agent reports to systemd.
+extension ServiceNotifier: ServiceStatusReporter {}

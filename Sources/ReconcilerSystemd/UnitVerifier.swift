@@ -1,6 +1,6 @@
 import Foundation
 public import ReconcilerCore
-import ReconcilerProcess
+import ReconcilerPOSIX
 
 /// Checks unit files with `systemd-analyze verify` before anything is written.
 ///
@@ -80,16 +80,10 @@ public enum UnitVerifier {
     }
 
     private static func makeDirectory(operation: String) throws(UnitVerifierError) -> String {
-        let base = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(base)/reconciler-verify-XXXXXX".utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
+        do {
+            return try PrivateDirectory.make(prefix: "reconciler-verify").path
+        } catch {
+            throw UnitVerifierError(operation: operation, message: error.description)
         }
-        guard let created else {
-            throw UnitVerifierError(
-                operation: operation,
-                message: "cannot create a temporary directory in \(base): \(String(cString: strerror(errno)))")
-        }
-        return created
     }
 }

@@ -1,3 +1,5 @@
+import ReconcilerCore
+
 /// Reads what `systemd-analyze verify` (systemd 252) prints and decides what blocks a deploy.
 ///
 /// Its exit status cannot decide: an unknown key or an invalid value exits 0 (systemd merely

@@ -1,4 +1,4 @@
-import ReconcilerProcess
+import ReconcilerPOSIX
 
 /// Runs a command to completion through the same posix_spawn helper the agent starts its
 /// network helper with, so the peers are timed the way the agent's own child is.

@@ -1,5 +1,4 @@
 import Foundation
-import ReconcilerCore
 import Testing
 
 @testable import ReconcilerContainers

@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerCore
 import ReconcilerGit
 
 /// A git source under test: an upstream work repository made with the git CLI, a bare

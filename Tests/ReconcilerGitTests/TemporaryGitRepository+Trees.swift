@@ -73,6 +73,10 @@ struct CheckoutTree: RepositoryTree {
         return names.filter { !(isRoot && $0 == ".git") }.sorted()
     }
 
+    func files(under path: String) throws -> [(path: String, id: String)] {
+        try walkedFiles(under: path)
+    }
+
     func contents(of path: String) throws -> [UInt8] {
         guard case .file? = entry(at: path), let data = FileManager.default.contents(atPath: "\(root)/\(path)") else {
             throw Unreadable(path: path)

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import GRDB
+import ReconcilerCore
 
 /// Turns rows into the public records by hand, so that the records need not conform to
 /// GRDB's protocols and callers never depend on GRDB.

@@ -1,0 +1,4 @@
+public import ReconcilerCore
+
+/// The podman/docker CLI is the engine's container driver.
+extension ContainerEngine: ContainerDriver {}
