@@ -24,24 +24,25 @@ let package = Package(
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
-        // Starting programs with a deadline (posix_spawn), shared by the adapters.
-        .target(name: "ReconcilerProcess", swiftSettings: upcoming),
-
-        // The pure core: value types shared by every adapter, no I/O.
+        // The pure core: the model, validation, rendering, planning and the ports, no I/O.
         .target(name: "ReconcilerCore", dependencies: ["Yams"], swiftSettings: upcoming),
+
+        // POSIX helpers shared by the adapters: programs with a deadline (posix_spawn), atomic
+        // files, flock locks, private directories, signals and the system clock.
+        .target(name: "ReconcilerPOSIX", dependencies: ["ReconcilerCore"], swiftSettings: upcoming),
 
         // Adapters around the core.
         .target(
             name: "ReconcilerGit",
             dependencies: [
-                "CGit2", "ReconcilerCore", "ReconcilerProcess", .product(name: "Logging", package: "swift-log"),
+                "CGit2", "ReconcilerCore", "ReconcilerPOSIX", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),
         .target(
             name: "ReconcilerSystemd",
             dependencies: [
-                "CSystemd", "ReconcilerCore", "ReconcilerProcess",
+                "CSystemd", "ReconcilerCore", "ReconcilerPOSIX",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
@@ -49,22 +50,30 @@ let package = Package(
 
         .target(
             name: "ReconcilerContainers",
-            dependencies: ["ReconcilerCore", "ReconcilerProcess", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ReconcilerCore", "ReconcilerPOSIX", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
         .target(
             name: "ReconcilerStore",
-            dependencies: ["ReconcilerCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ReconcilerCore", "ReconcilerPOSIX", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
+        // Health checks on the host: HTTP, TCP and command probes.
+        .target(
+            name: "ReconcilerHealth", dependencies: ["ReconcilerCore", "ReconcilerPOSIX"], swiftSettings: upcoming),
 
-        // Orchestration: observe, plan, apply, verify, record.
+        // Orchestration: observe, plan, apply, verify, record; the daemon loop. It sees the
+        // world only through the core's ports.
         .target(
             name: "ReconcilerEngine",
-            dependencies: [
-                "ReconcilerCore", "ReconcilerGit", "ReconcilerSystemd", "ReconcilerContainers", "ReconcilerStore",
-                "ReconcilerProcess", .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["ReconcilerCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
+        // In-memory fakes of the ports, for the engine's unit tests only: the end-to-end tests
+        // cover the same behaviour on real systemd, podman, git and SQLite.
+        .target(
+            name: "ReconcilerTesting",
+            dependencies: ["ReconcilerCore", "ReconcilerEngine", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
 
@@ -72,7 +81,8 @@ let package = Package(
         .target(
             name: "ReconcilerCLI",
             dependencies: [
-                "ReconcilerCore", "ReconcilerGit", "ReconcilerSystemd", "ReconcilerEngine", "ReconcilerStore",
+                "ReconcilerCore", "ReconcilerGit", "ReconcilerSystemd", "ReconcilerContainers", "ReconcilerStore",
+                "ReconcilerHealth", "ReconcilerPOSIX", "ReconcilerEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,7 +97,7 @@ let package = Package(
         // Benchmarks that print their numbers beside a peer's (`make bench`).
         .executableTarget(
             name: "reconciler-bench",
-            dependencies: ["ReconcilerCore", "ReconcilerGit", "ReconcilerProcess"],
+            dependencies: ["ReconcilerCore", "ReconcilerGit", "ReconcilerPOSIX"],
             swiftSettings: upcoming
         ),
 
@@ -95,6 +105,20 @@ let package = Package(
             name: "ReconcilerCoreTests",
             dependencies: ["ReconcilerCore"],
             resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ReconcilerEngineTests",
+            dependencies: [
+                "ReconcilerEngine", "ReconcilerCore", "ReconcilerTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "ReconcilerPOSIXTests",
+            dependencies: ["ReconcilerPOSIX", "ReconcilerCore"],
             swiftSettings: upcoming
         ),
         .testTarget(

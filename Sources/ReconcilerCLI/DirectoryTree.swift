@@ -65,6 +65,10 @@ struct DirectoryTree: RepositoryTree {
         }
     }
 
+    func files(under path: String) throws -> [(path: String, id: String)] {
+        try walkedFiles(under: path)
+    }
+
     /// What lstat(2) says is at `components`, without looking through a final symlink.
     private func kind(of components: [Substring]) -> RepositoryEntry? {
         if components.first == ".git" { return nil }

@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerCore
 import ReconcilerStore
 
 /// `reconciler history` for people: one aligned line per run, its actions indented under it.

@@ -35,16 +35,16 @@ struct HostConfigurationOptions: ParsableArguments {
             }
             do {
                 configuration = try HostConfigurationDecoder.decode(
-                    String(decoding: data, as: UTF8.self), file: file, base: configuration)
+                    bytes: [UInt8](data), file: file, base: configuration)
             } catch {
                 throw ValidationError("the host configuration is not valid, nothing was done:\n\(error)")
             }
         } else if config != nil {
             throw ValidationError("the configuration file \(file) does not exist")
         }
-        if let repo { configuration.repositoryURL = repo }
-        if let branch { configuration.tracking = .branch(branch) }
-        if let path { configuration.path = path }
+        if let repo { configuration.repository.url = repo }
+        if let branch { configuration.repository.reference = .branch(branch) }
+        if let path { configuration.repository.path = path }
         if let stateDir { configuration.stateDirectory = stateDir }
         if let host { configuration.hostName = host }
         if allowEmpty { configuration.allowEmpty = true }

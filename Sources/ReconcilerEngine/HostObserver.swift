@@ -1,20 +1,15 @@
-import Foundation
-public import ReconcilerContainers
 public import ReconcilerCore
-public import ReconcilerSystemd
 
 /// Reads what runs on the host for the units and services a run cares about: the desired
 /// ones and the ones the reconciler owns. Foreign units are looked at only by name, to
 /// detect clashes; nothing else on the host is listed.
 public struct HostObserver {
-    public var systemd: SystemdManager
-    public var containers: ContainerEngine
-    public var unitDirectory: String
+    public var units: any UnitManager
+    public var containers: any ContainerDriver
 
-    public init(systemd: SystemdManager, containers: ContainerEngine, unitDirectory: String) {
-        self.systemd = systemd
+    public init(units: any UnitManager, containers: any ContainerDriver) {
+        self.units = units
         self.containers = containers
-        self.unitDirectory = unitDirectory
     }
 
     public func observe(desired: DesiredHost, inventory: Inventory) throws(ReconcileError) -> ObservedState {
@@ -22,7 +17,7 @@ public struct HostObserver {
         let names = Set(desired.units.map(\.name)).union(inventory.units).sorted()
         for name in names {
             do {
-                state.units[name] = try systemd.observeUnit(name, unitDirectory: unitDirectory)
+                state.units[name] = try units.observe(name)
             } catch {
                 throw ReconcileError(.observe, "cannot read the state of \(name) from systemd: \(error)")
             }

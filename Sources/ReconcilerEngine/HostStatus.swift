@@ -1,10 +1,5 @@
-public import Foundation
-public import Logging
-import ReconcilerContainers
+public import FoundationEssentials
 public import ReconcilerCore
-import ReconcilerGit
-public import ReconcilerStore
-public import ReconcilerSystemd
 
 /// What `reconciler status` shows beyond systemd's own state: where the desired state comes
 /// from, what the state store remembers, and how every unit the reconciler owns is doing.
@@ -102,43 +97,41 @@ public struct ContainerStatus: Sendable, Equatable, Codable {
 }
 
 extension HostStatus {
-    /// Reads the status without changing anything: a missing state store is not created,
-    /// and a unit or container that cannot be read is reported on its row, not as a failure
-    /// of the whole command (status is what one runs when things are broken).
-    /// - Throws: `ReconcileError` when an existing state store cannot be read.
+    /// Reads the status without changing anything. A unit or container that cannot be read
+    /// is reported on its row, not as a failure of the whole command (status is what one
+    /// runs when things are broken).
+    /// - Parameters:
+    ///   - repository: the source the host follows, as shown (no password); nil when none is set.
+    ///   - store: the state store, nil when none exists yet (nothing applied).
+    /// - Throws: `ReconcileError` when the state store cannot be read.
     public static func read(
-        configuration: HostConfiguration, systemd: SystemdManager, logger: Logger
+        repository: RepositoryStatus?, store: (any RunStore)?, units: any UnitManager,
+        containers: any ContainerDriver
     ) throws(ReconcileError) -> HostStatus {
-        let repository = configuration.repositoryURL.map { RepositoryStatus(shown: $0, configuration.tracking) }
-        let path = configuration.stateDirectory + "/" + StateStore.fileName
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard let store else {
             return HostStatus(repository: repository, summary: StoreSummary(), units: [])
         }
-        let store: StateStore
         let summary: StoreSummary
         let records: [UnitRecord]
         do {
-            store = try StateStore(path: path)
             summary = try store.summary()
             records = try store.units()
         } catch {
             throw ReconcileError(.store, "cannot read the state store: \(error)")
         }
-        let containers = ContainerEngine(runtime: configuration.runtime, logger: logger)
-        let units = records.map { record in
-            observe(record, systemd: systemd, containers: containers, store: store, configuration: configuration)
+        let rows = records.map { record in
+            observe(record, units: units, containers: containers, store: store)
         }
-        return HostStatus(repository: repository, summary: summary, units: units)
+        return HostStatus(repository: repository, summary: summary, units: rows)
     }
 
     private static func observe(
-        _ record: UnitRecord, systemd: SystemdManager, containers: ContainerEngine, store: StateStore,
-        configuration: HostConfiguration
+        _ record: UnitRecord, units: any UnitManager, containers: any ContainerDriver, store: any RunStore
     ) -> OwnedUnitStatus {
         var status = OwnedUnitStatus(name: record.name, commit: record.commit, writtenAt: record.writtenAt)
         let unit: ObservedUnit
         do {
-            unit = try systemd.observeUnit(record.name, unitDirectory: configuration.unitDirectory)
+            unit = try units.observe(record.name)
         } catch {
             status.problem = "\(error)"
             return status
@@ -157,7 +150,7 @@ extension HostStatus {
     /// The service's container, or nil when the unit is a plain one: neither a container
     /// of its name nor an image recorded for it.
     private static func container(
-        named name: String, containers: ContainerEngine, store: StateStore
+        named name: String, containers: any ContainerDriver, store: any RunStore
     ) -> ContainerStatus? {
         let image = (try? store.images(of: name))?.first?.reference
         do {
@@ -176,9 +169,10 @@ extension HostStatus {
 }
 
 extension RepositoryStatus {
-    init(shown url: String, _ tracking: HostConfiguration.Tracking) {
-        self.init(url: URLRedaction.shown(url))
-        switch tracking {
+    /// - Parameter shownURL: the URL with any password already hidden.
+    public init(shownURL: String, reference: TrackedReference) {
+        self.init(url: shownURL)
+        switch reference {
         case .branch(let name): branch = name
         case .tag(let name): tag = name
         case .commit(let id): commit = id

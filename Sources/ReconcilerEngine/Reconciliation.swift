@@ -1,10 +1,5 @@
-import Foundation
 public import Logging
-import ReconcilerContainers
 public import ReconcilerCore
-public import ReconcilerGit
-import ReconcilerStore
-import ReconcilerSystemd
 
 /// One look at the host against the newest desired state: everything `diff` shows and
 /// `once` acts on.
@@ -23,45 +18,65 @@ public struct Assessment: Sendable {
 }
 
 /// The orchestration of a run: fetch, validate, render, observe, plan, and for `once`
-/// apply, verify health and record. Pure decisions live in ReconcilerCore; this type only
-/// moves data between the adapters and the planner, and logs every decision.
+/// apply, verify health and record. Pure decisions live in ReconcilerCore; this type moves
+/// data between the ports and the planner, and logs every decision.
 public final class Reconciliation {
     public let configuration: HostConfiguration
+    let ports: EnginePorts
     let logger: Logger
-    let launcher: RemoteHelperLauncher
     /// Called as a run makes progress (each action), for the agent's watchdog.
     public var progress: (@Sendable () -> Void)?
+    private var openedSource: (any DesiredStateSource)?
+    private var openedStore: (any RunStore)?
 
-    public init(configuration: HostConfiguration, launcher: RemoteHelperLauncher, logger: Logger) {
+    public init(configuration: HostConfiguration, ports: EnginePorts, logger: Logger) {
         self.configuration = configuration
-        self.launcher = launcher
+        self.ports = ports
         self.logger = logger
     }
 
-    var storePath: String { configuration.stateDirectory + "/state.sqlite" }
-
-    func openStore() throws(ReconcileError) -> StateStore {
+    /// The state store, opened on first use and kept.
+    func store() throws(ReconcileError) -> any RunStore {
+        if let openedStore { return openedStore }
         do {
-            return try StateStore(path: storePath)
+            let store = try ports.store()
+            openedStore = store
+            return store
         } catch {
             throw ReconcileError(.store, "cannot open the state store: \(error)")
         }
     }
 
-    func makeSource() throws(ReconcileError) -> GitSource {
-        GitSource(configuration: try configuration.gitSourceConfiguration(), launcher: launcher, logger: logger)
+    /// The desired-state source, opened on first use and kept.
+    func source() throws(ReconcileError) -> any DesiredStateSource {
+        if let openedSource { return openedSource }
+        guard configuration.repository.url != nil else {
+            throw ReconcileError(
+                .configuration,
+                "no repository is configured: set repository.url in \(HostConfiguration.defaultPath) or pass --repo URL"
+            )
+        }
+        do {
+            let source = try ports.source()
+            openedSource = source
+            return source
+        } catch let error as ReconcileError {
+            throw error
+        } catch {
+            throw ReconcileError(.configuration, "\(error)")
+        }
     }
 
     /// Fetches, validates and renders the newest commit, observes the host and plans. A
     /// commit that failed its health check and was rolled back is not tried again: until a
     /// newer one arrives, the host is held to (and healed towards) the last healthy commit.
-    func assess(source: GitSource, store: StateStore) throws(ReconcileError) -> Assessment {
+    func assess(source: any DesiredStateSource, store: any RunStore) throws(ReconcileError) -> Assessment {
         let summary = try readSummary(store)
         let update: SourceUpdate
         do {
             update = try source.update(lastAccepted: summary.lastApplied?.commit)
         } catch {
-            throw ReconcileError(.source, error.message)
+            throw ReconcileError(.source, "\(error)")
         }
         let commit = update.commit.id
         if update.fetched {
@@ -82,7 +97,7 @@ public final class Reconciliation {
         return assessment
     }
 
-    func readSummary(_ store: StateStore) throws(ReconcileError) -> StoreSummary {
+    func readSummary(_ store: any RunStore) throws(ReconcileError) -> StoreSummary {
         do {
             return try store.summary()
         } catch {
@@ -90,24 +105,26 @@ public final class Reconciliation {
         }
     }
 
-    func revision(_ id: String, in source: GitSource) throws(ReconcileError) -> Revision {
+    func revision(_ id: String, in source: any DesiredStateSource) throws(ReconcileError) -> Revision {
         do {
-            return try source.mirror().revision(at: id)
+            return try source.revision(id)
         } catch {
             throw ReconcileError(.source, "cannot read commit \(id) from the mirror: \(error)", commit: id)
         }
     }
 
     /// Validates and renders one commit, observes the host and plans.
-    func assess(revision: Revision, source: GitSource, store: StateStore) throws(ReconcileError) -> Assessment {
+    func assess(
+        revision: Revision, source: any DesiredStateSource, store: any RunStore
+    ) throws(ReconcileError) -> Assessment {
         let commit = revision.id
-        let tree: GitTree
+        let tree: any RepositoryTree
         do {
-            tree = try source.mirror().tree(at: commit)
+            tree = try source.tree(at: commit)
         } catch {
             throw ReconcileError(.source, "cannot read commit \(commit) from the mirror: \(error)", commit: commit)
         }
-        let load = DesiredStateLoader.load(from: tree, folder: configuration.path)
+        let load = DesiredStateLoader.load(from: tree, folder: configuration.repository.path)
         guard let state = load.state, !load.hasErrors else {
             let errors = load.diagnostics.filter { $0.severity == .error }
             throw ReconcileError(
@@ -117,7 +134,14 @@ public final class Reconciliation {
                 commit: commit, diagnostics: load.diagnostics)
         }
         let selected = state.selecting(host: configuration.host)
-        let desired = try DesiredHostBuilder(runtime: configuration.runtime).build(selected, tree: tree)
+        let desired: DesiredHost
+        do {
+            desired = try DesiredHostBuilder(runtime: configuration.runtime).build(selected, tree: tree, commit: commit)
+        } catch {
+            throw ReconcileError(
+                .validation, "commit \(commit.prefix(12)) cannot be built, so nothing was changed: \(error)",
+                commit: commit)
+        }
         let inventory: Inventory
         do {
             inventory = try store.inventory()
@@ -134,25 +158,12 @@ public final class Reconciliation {
             healthChecks: selected.services.compactMap { service in service.health.map { (service.name, $0) } })
     }
 
-    func systemd() throws(ReconcileError) -> SystemdManager {
-        do {
-            return try SystemdManager.connect()
-        } catch {
-            throw ReconcileError(.observe, "\(error)")
-        }
-    }
-
-    func containers() -> ContainerEngine {
-        ContainerEngine(runtime: configuration.runtime, logger: logger)
-    }
-
-    func observer() throws(ReconcileError) -> HostObserver {
-        HostObserver(systemd: try systemd(), containers: containers(), unitDirectory: configuration.unitDirectory)
+    func observer() -> HostObserver {
+        HostObserver(units: ports.units, containers: ports.containers)
     }
 
     /// What `once` would do now, and why. Changes nothing on the host (the mirror may fetch).
     public func diff() throws(ReconcileError) -> Assessment {
-        let store = try openStore()
-        return try assess(source: try makeSource(), store: store)
+        try assess(source: try source(), store: try store())
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import ReconcilerCore
 import ReconcilerEngine
-import ReconcilerGit
 
 extension Reconciler {
     struct Diff: ParsableCommand {
@@ -21,8 +20,7 @@ extension Reconciler {
             let assessment: Assessment
             do {
                 let configuration = try host.load()
-                let reconciliation = Reconciliation(
-                    configuration: configuration, launcher: .currentExecutable(), logger: logger)
+                let reconciliation = Composition.reconciliation(configuration, logger: logger)
                 assessment = try reconciliation.diff()
             } catch let error as ReconcileError {
                 printError("reconciler diff: \(error.message)")

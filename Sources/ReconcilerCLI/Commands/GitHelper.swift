@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReconcilerCore
 import ReconcilerGit
 
 extension Reconciler {

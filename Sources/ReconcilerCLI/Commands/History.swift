@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ReconcilerCore
 import ReconcilerStore
 
@@ -25,15 +24,11 @@ extension Reconciler {
         func run() throws {
             _ = global.makeLogger()
             let configuration = try host.load()
-            let path = configuration.stateDirectory + "/" + StateStore.fileName
-            var runs: [RunRecord] = []
-            // Reading must not create the state directory: a host that never ran has no history.
-            if FileManager.default.fileExists(atPath: path) {
-                do {
-                    runs = try StateStore(path: path).history(limit: limit)
-                } catch {
-                    throw CommandFailure("read the run history", cause: error)
-                }
+            let runs: [RunRecord]
+            do {
+                runs = try Composition.existingStore(configuration)?.history(limit: limit) ?? []
+            } catch {
+                throw CommandFailure("read the run history", cause: error)
             }
             switch output {
             case .json: print(try JSONOutput.encode(runs))

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import ReconcilerCore
 import ReconcilerEngine
-import ReconcilerGit
 
 extension Reconciler {
     struct Once: ParsableCommand {
@@ -26,8 +25,7 @@ extension Reconciler {
         func run() throws {
             let logger = global.makeLogger()
             let configuration = try host.load()
-            let reconciliation = Reconciliation(
-                configuration: configuration, launcher: .currentExecutable(), logger: logger)
+            let reconciliation = Composition.reconciliation(configuration, logger: logger)
             let outcome: Result<RunReport, ReconcileError>
             do throws(ReconcileError) {
                 outcome = .success(try reconciliation.once(waitForLock: wait))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReconcilerEngine
-import ReconcilerGit
+import ReconcilerPOSIX
+import ReconcilerSystemd
 
 extension Reconciler {
     struct Run: ParsableCommand {
@@ -18,7 +19,10 @@ extension Reconciler {
         func run() throws {
             let logger = global.makeLogger()
             let configuration = try host.load()
-            let status = Agent(configuration: configuration, launcher: .currentExecutable(), logger: logger).run()
+            let agent = Agent(
+                configuration: configuration, ports: Composition.ports(configuration, logger: logger),
+                triggers: ProcessSignals(), reporter: ServiceNotifier(), logger: logger)
+            let status = agent.run()
             if status != 0 { throw ExitCode(status) }
         }
     }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ReconcilerContainers
 import ReconcilerCore
 import ReconcilerEngine
+import ReconcilerGit
 import ReconcilerStore
 import ReconcilerSystemd
 
@@ -25,9 +27,9 @@ extension Reconciler {
             let configuration = try host.load()
             let manager: SystemdManagerInfo
             let failed: [String]
-            let systemd: SystemdManager
+            let units = SystemdUnitManager(unitDirectory: configuration.unitDirectory)
             do {
-                systemd = try SystemdManager.connect()
+                let systemd = try units.manager()
                 manager = try systemd.info()
                 failed = try systemd.listUnits().filter { $0.activeState == "failed" }.map(\.name)
             } catch {
@@ -37,8 +39,13 @@ extension Reconciler {
                 "read service manager",
                 metadata: ["systemd.version": "\(manager.version)", "systemd.state": "\(manager.systemState)"])
             let status: HostStatus
-            do throws(ReconcileError) {
-                status = try HostStatus.read(configuration: configuration, systemd: systemd, logger: logger)
+            do {
+                let repository = configuration.repository.url.map {
+                    RepositoryStatus(shownURL: URLRedaction.shown($0), reference: configuration.repository.reference)
+                }
+                status = try HostStatus.read(
+                    repository: repository, store: try Composition.existingStore(configuration), units: units,
+                    containers: ContainerEngine(runtime: configuration.runtime, logger: logger))
             } catch {
                 throw CommandFailure("read the state store", cause: error)
             }

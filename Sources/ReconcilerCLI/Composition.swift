@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import ReconcilerContainers
+import ReconcilerCore
+import ReconcilerEngine
+import ReconcilerGit
+import ReconcilerHealth
+import ReconcilerPOSIX
+import ReconcilerStore
+import ReconcilerSystemd
+
+/// The composition root: the one place that builds the real adapters and hands them to the
+/// engine as its ports.
+enum Composition {
+    /// The engine's ports on this host, from its configuration.
+    static func ports(_ configuration: HostConfiguration, logger: Logger) -> EnginePorts {
+        EnginePorts(
+            source: { try gitSource(configuration, logger: logger) },
+            store: { try StateStore(stateDirectory: configuration.stateDirectory) },
+            lock: StateDirectoryLock(stateDirectory: configuration.stateDirectory),
+            units: SystemdUnitManager(unitDirectory: configuration.unitDirectory),
+            containers: ContainerEngine(runtime: configuration.runtime, logger: logger),
+            health: HealthProbe(),
+            clock: SystemClock())
+    }
+
+    /// The git source the host follows. The engine checks first that a URL is configured.
+    static func gitSource(_ configuration: HostConfiguration, logger: Logger) throws(ReconcileError) -> GitSource {
+        guard
+            let source = GitSourceConfiguration(
+                repository: configuration.repository, stateDirectory: configuration.stateDirectory)
+        else {
+            throw ReconcileError(.configuration, "no repository is configured")
+        }
+        return GitSource(configuration: source, launcher: .currentExecutable(), logger: logger)
+    }
+
+    /// The engine for one command.
+    static func reconciliation(_ configuration: HostConfiguration, logger: Logger) -> Reconciliation {
+        Reconciliation(configuration: configuration, ports: ports(configuration, logger: logger), logger: logger)
+    }
+
+    /// The existing state store, or nil when none was made yet: reading commands must not
+    /// create the state directory, since a host that never ran has nothing to show.
+    static func existingStore(_ configuration: HostConfiguration) throws -> StateStore? {
+        let path = configuration.stateDirectory + "/" + StateStore.fileName
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try StateStore(path: path)
+    }
+}
