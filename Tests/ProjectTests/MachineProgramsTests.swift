@@ -68,7 +68,7 @@ struct MachineProgramsTests {
         ("let git = \"/usr/bin/git\"", ["git"]),
         ("ExecStart=/usr/sbin/sshd -D", ["sshd"]),
         ("[ -x /bin/sh ] && /sbin/ip link", ["sh", "ip"]),
-        ("/usr/local/bin/reconciler and /etc/bin/x and a/usr/bin/y", []),
+        ("/usr/local/bin/reconciler and /etc/bin/x and a/usr/bin/y and ${prefix}/bin/z and $root/bin/w", []),
     ])
     func programPathsAreFoundInText(text: String, expected: [String]) {
         #expect(Self.programPaths(in: text) == expected)
@@ -76,7 +76,9 @@ struct MachineProgramsTests {
 
     static func programPaths(in text: String) -> [String] {
         // No lookbehind in Swift's regexes: the character before the path is matched instead.
-        let pattern = /(?:^|[^A-Za-z0-9_.\/-])\/(?:usr\/)?s?bin\/([A-Za-z0-9][A-Za-z0-9._+-]*)/.anchorsMatchLineEndings()
+        // `$prefix/bin/x`, `${dir}/bin/x` and a sed pattern's `[^ ]*/bin/x` are not programs of the machine.
+        let pattern = /(?:^|[^A-Za-z0-9_.\/}$*\]-])\/(?:usr\/)?s?bin\/([A-Za-z0-9][A-Za-z0-9._+-]*)/
+            .anchorsMatchLineEndings()
         return text.matches(of: pattern).map { String($0.output.1) }
     }
 

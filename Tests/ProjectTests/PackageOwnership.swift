@@ -21,7 +21,9 @@ enum PackageOwnership {
             guard let path = resolve(program) else {
                 return Problem(
                     program: program,
-                    message: "not installed (looked in \(systemPath.joined(separator: ":"))); add its package to scripts/install-dependencies")
+                    message:
+                        "not installed (looked in \(systemPath.joined(separator: ":"))); add its package to scripts/install-dependencies"
+                )
             }
             let owners = owningPackages(of: path)
             guard !owners.isEmpty else {
@@ -30,7 +32,9 @@ enum PackageOwnership {
             if owners.contains(where: { installed.contains($0) || isEssential($0) }) { return nil }
             return Problem(
                 program: program,
-                message: "\(path) comes from \(owners.sorted().joined(separator: ", ")), which scripts/install-dependencies does not install")
+                message:
+                    "\(path) comes from \(owners.sorted().joined(separator: ", ")), which scripts/install-dependencies does not install"
+            )
         }
     }
 
@@ -68,7 +72,9 @@ enum PackageOwnership {
     /// apt would install them with --no-install-recommends.
     static func dependencyClosure(of packages: Set<String>) -> Set<String> {
         guard !packages.isEmpty else { return [] }
-        let flags = ["--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"]
+        let flags = [
+            "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances",
+        ]
         guard let output = run("/usr/bin/apt-cache", ["depends", "--recurse"] + flags + packages.sorted()) else {
             return packages
         }

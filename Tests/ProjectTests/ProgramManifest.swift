@@ -5,7 +5,7 @@ import Foundation
 struct ProgramManifest {
     /// Program names or absolute paths that run on the machine itself.
     var programs: [String]
-    /// Names that code mentions but that run only inside hosts.
+    /// Names that code mentions but that run only inside hosts, or are no programs at all.
     var hostOnly: Set<String>
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -20,7 +20,7 @@ struct ProgramManifest {
             switch words.count {
             case 0: continue
             case 1: manifest.programs.append(words[0])
-            case 2 where words[0] == "host-only": manifest.hostOnly.insert(words[1])
+            case 2 where words[0] == "host-only" || words[0] == "not-a-program": manifest.hostOnly.insert(words[1])
             default: throw ManifestProblem(line: String(line))
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerCore
 import ReconcilerStore
 import Testing
 
