@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+import Logging
 public import ReconcilerCore
 
 /// Carries out a plan, one action at a time, each recorded in the store before it starts

@@ -1,5 +1,5 @@
 import Foundation
-public import ReconcilerCore
+import ReconcilerCore
 
 /// Verifies an OpenPGP commit signature with `gpgv`, whose keyring is the whole trust list.
 ///

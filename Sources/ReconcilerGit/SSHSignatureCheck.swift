@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-public import ReconcilerCore
+import ReconcilerCore
 
 /// Verifies an SSH commit signature with the same `ssh-keygen -Y` calls as `git verify-commit`.
 struct SSHSignatureCheck {

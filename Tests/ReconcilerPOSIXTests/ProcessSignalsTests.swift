@@ -21,12 +21,10 @@ struct ProcessSignalsTests {
     @Test func sighupCutsTheWaitShortAndSigtermStopsTheAgent() throws {
         let signals = ProcessSignals()
         signals.install()
-        defer {
-            // Later tests must see default dispositions again.
-            signal(SIGHUP, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-            signal(SIGINT, SIG_DFL)
-        }
+        // libdispatch registers its handlers asynchronously; a signal sent before that is
+        // ignored (install set SIG_IGN), so give it a moment. The dispositions are left as
+        // install set them: restoring the defaults could let a late signal end this process.
+        Thread.sleep(forTimeInterval: 0.5)
 
         kill(getpid(), SIGHUP)
         let reload = signals.wait(seconds: 10) {}

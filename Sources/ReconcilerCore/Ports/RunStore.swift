@@ -1,5 +1,3 @@
-public import FoundationEssentials
-
 /// The state store: runs and their actions, the inventory of what the reconciler owns, and
 /// the marks `status` shows. SQLite in production, an in-memory store in the engine's tests.
 ///
