@@ -114,6 +114,20 @@ struct PlannerTests {
             ])
     }
 
+    /// As after a run killed right after queueing the start job, or a service that crashed and
+    /// waits to be restarted: "activating" is not running yet.
+    @Test(arguments: ["start", "auto-restart"])
+    func aUnitStillActivatingIsStartedSoTheRunWaitsForIt(subState: String) {
+        var observed = Fixtures.converged(Fixtures.blogHost())
+        observed.units["blog.service"]?.activeState = "activating"
+        observed.units["blog.service"]?.subState = subState
+        let plan = Self.plan(Fixtures.blogHost(), observed, Fixtures.inventory(Fixtures.blogHost()))
+        #expect(
+            plan.actions == [
+                PlannedAction(.start, "blog.service", service: "blog", reason: "unit is activating (\(subState))")
+            ])
+    }
+
     @Test func aFreshHostReloadsSystemdExactlyOnce() {
         #expect(PlanCase.freshHost.plan.actions.count { $0.kind == .daemonReload } == 1)
     }

@@ -189,7 +189,8 @@ public enum Planner {
         return PlannedAction(.disable, unit.name, service: unit.service, reason: "the desired state has enable: false")
     }
 
-    /// Start a unit that is not running; restart one that runs an old file, image or no container.
+    /// Start a unit that is not running; restart one that runs an old file, image or no container;
+    /// start (that is, wait for) one that is still activating.
     static func runAction(
         _ index: Int, _ context: Context, written: Bool, pendingImages: [String: PlannedAction.Kind]
     ) -> PlannedAction? {
@@ -223,7 +224,14 @@ public enum Planner {
                 reasons.append("container \(service) is missing")
             }
         }
-        guard !reasons.isEmpty else { return nil }
+        guard !reasons.isEmpty else {
+            // Still starting: a run killed after queueing the start job, or a service waiting to
+            // be restarted after a crash. A start job waits for it and fails if it does not come
+            // up, where doing nothing would call the host converged while the unit is not running.
+            guard observed.activeState == "activating" else { return nil }
+            return PlannedAction(
+                .start, unit.name, service: unit.service, reason: "unit is activating (\(observed.subState))")
+        }
         return PlannedAction(.restart, unit.name, service: unit.service, reason: reasons.joined(separator: "; "))
     }
 
