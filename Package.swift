@@ -117,6 +117,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "ReconcilerHealthTests",
+            dependencies: ["ReconcilerHealth", "ReconcilerCore"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "ReconcilerPOSIXTests",
             dependencies: ["ReconcilerPOSIX", "ReconcilerCore"],
             swiftSettings: upcoming

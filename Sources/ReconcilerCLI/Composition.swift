@@ -14,14 +14,15 @@ import ReconcilerSystemd
 enum Composition {
     /// The engine's ports on this host, from its configuration.
     static func ports(_ configuration: HostConfiguration, logger: Logger) -> EnginePorts {
-        EnginePorts(
+        let clock = SystemClock()
+        return EnginePorts(
             source: { try gitSource(configuration, logger: logger) },
             store: { try StateStore(stateDirectory: configuration.stateDirectory) },
             lock: StateDirectoryLock(stateDirectory: configuration.stateDirectory),
             units: SystemdUnitManager(unitDirectory: configuration.unitDirectory),
             containers: ContainerEngine(runtime: configuration.runtime, logger: logger),
-            health: HealthProbe(),
-            clock: SystemClock())
+            health: HealthProbe(clock: clock),
+            clock: clock)
     }
 
     /// The git source the host follows. The engine checks first that a URL is configured.

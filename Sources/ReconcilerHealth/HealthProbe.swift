@@ -9,31 +9,31 @@ import ReconcilerPOSIX
 public struct HealthProbe: HealthProber {
     /// Seconds between two tries.
     public var interval: Double
+    /// Times the check and waits between tries.
+    public var clock: any WallClock
 
-    public init(interval: Double = 0.5) {
+    public init(interval: Double = 0.5, clock: any WallClock) {
         self.interval = interval
+        self.clock = clock
     }
 
     public func wait(for check: HealthCheck) -> HealthOutcome {
-        Self.wait(for: check, interval: interval)
-    }
-
-    public static func wait(for check: HealthCheck, interval: Double = 0.5) -> HealthOutcome {
-        let started = Date()
+        let started = clock.now()
         let parts = check.timeout.components
         let limit = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
         var detail = "not run"
         while true {
-            switch probeOnce(check.probe) {
+            switch Self.probeOnce(check.probe) {
             case .success:
-                return HealthOutcome(passed: true, detail: "ok", seconds: Date().timeIntervalSince(started))
+                return HealthOutcome(passed: true, detail: "ok", seconds: clock.now().timeIntervalSince(started))
             case .failure(let failure):
                 detail = failure.message
             }
-            if Date().timeIntervalSince(started) + interval > limit {
-                return HealthOutcome(passed: false, detail: detail, seconds: Date().timeIntervalSince(started))
+            let elapsed = clock.now().timeIntervalSince(started)
+            if elapsed + interval > limit {
+                return HealthOutcome(passed: false, detail: detail, seconds: elapsed)
             }
-            Thread.sleep(forTimeInterval: interval)
+            clock.sleep(seconds: interval)
         }
     }
 
