@@ -27,9 +27,10 @@ struct MachineProgramsTests {
                 !PackageOwnership.isEssential(owner)
             else { continue }
             let remaining = packages.subtracting([owner])
-            guard !PackageOwnership.dependencyClosure(of: remaining).contains(owner) else { continue }
+            let installed = PackageOwnership.dependencyClosure(of: remaining)
+            guard !installed.contains(owner) else { continue }
 
-            let problems = PackageOwnership.check(programs: [program], packages: remaining)
+            let problems = PackageOwnership.check(programs: [program], installed: installed)
 
             #expect(problems.map(\.program) == [program], "dropping \(owner) went unnoticed for \(program)")
             #expect(problems.first?.message.contains(owner) == true)

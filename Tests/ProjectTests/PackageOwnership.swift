@@ -16,8 +16,12 @@ enum PackageOwnership {
     /// (apt installs those too), or from an Essential package.
     /// - Returns: one problem per program that does not, naming it.
     static func check(programs: [String], packages: Set<String>) -> [Problem] {
-        let installed = dependencyClosure(of: packages)
-        return programs.compactMap { program in
+        check(programs: programs, installed: dependencyClosure(of: packages))
+    }
+
+    /// As `check(programs:packages:)`, for a caller that has the dependency closure already.
+    static func check(programs: [String], installed: Set<String>) -> [Problem] {
+        programs.compactMap { program in
             guard let path = resolve(program) else {
                 return Problem(
                     program: program,
