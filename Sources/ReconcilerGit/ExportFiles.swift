@@ -46,11 +46,13 @@ enum ExportFiles {
             do {
                 lock = try FileLock(path: path, wait: true, mode: 0o644, recordPID: false)
             } catch {
-                if case .system(let failure) = error { errno = failure.errno }
-                throw FileFailure("lock", path)
+                // Only a failed system call can end a wait without a timeout.
+                guard case .system(let failure) = error else { throw FileFailure("lock", path, code: EWOULDBLOCK) }
+                throw FileFailure("lock", path, code: failure.errno)
             }
         }
 
+        /// Keeps the lock held up to this call; it is released when the value goes away.
         func release() {
             withExtendedLifetime(lock) {}
         }
@@ -69,8 +71,7 @@ enum ExportFiles {
         do {
             return try PrivateDirectory.make(prefix: "\(partialPrefix)\(treeID)", in: cache).path
         } catch {
-            errno = error.errno
-            throw FileFailure("create a temporary folder in", cache)
+            throw FileFailure("create a temporary folder in", cache, code: error.errno)
         }
     }
 

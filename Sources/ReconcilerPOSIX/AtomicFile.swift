@@ -5,8 +5,9 @@ import Foundation
 /// file or the new one, never half of either; `removeLeftovers` deletes the temporary
 /// files a crash between create and rename left behind.
 public enum AtomicFile {
-    /// The infix every temporary file carries, so leftovers can be found.
-    public static let temporaryInfix = ".reconciler-tmp-"
+    /// The infix every temporary file carries, so leftovers can be found. The same as unit
+    /// files had before this helper existed, so their leftovers are found too.
+    public static let temporaryInfix = ".reconciler-"
 
     /// Replaces `path` with `bytes`.
     /// - Parameter mode: the new file's permissions.
@@ -68,7 +69,8 @@ public enum AtomicFile {
         close(descriptor)
     }
 
-    static func parent(of path: String) -> String {
+    /// The directory part of `path`: "." for a bare file name, "/" for a file in the root.
+    public static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }

@@ -37,10 +37,4 @@ enum StateDirectory {
         if descriptor < 0 { throw Failure(operation: operation, path: path, code: errno) }
         return descriptor
     }
-
-    /// The directory part of `path` ("." for a bare file name).
-    static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
 }

@@ -1,6 +1,7 @@
 public import Foundation
 internal import GRDB
 internal import Glibc
+import ReconcilerPOSIX
 
 /// The reconciler's record on this host: runs and their actions, what it owns, and the
 /// commits it applied. One SQLite file, written through GRDB.
@@ -34,7 +35,7 @@ public final class StateStore: Sendable {
         self.path = path
         self.now = now
         do {
-            try StateDirectory.create(StateDirectory.parent(of: path))
+            try StateDirectory.create(AtomicFile.parent(of: path))
             // SQLite would create the file 0644; create it first so it and the -wal and
             // -shm files SQLite derives from its mode stay private.
             let descriptor = try StateDirectory.openFile(path, operation: "create the state store")
