@@ -103,7 +103,7 @@ let package = Package(
 
         .testTarget(
             name: "ReconcilerCoreTests",
-            dependencies: ["ReconcilerCore"],
+            dependencies: ["ReconcilerCore", "ReconcilerTesting"],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),

@@ -31,7 +31,7 @@ public final class InMemoryRepository: DesiredStateSource, Sendable {
                 id: id, authorName: "Test", authorEmail: "test@example.org",
                 authoredAt: 1_700_000_000 + Int64(state.counter),
                 authorUTCOffsetMinutes: 0, message: message)
-            state.commits[id] = (revision, InMemoryTree(text: files), state.head)
+            state.commits[id] = (revision, InMemoryTree(files), state.head)
             state.head = id
             return id
         }

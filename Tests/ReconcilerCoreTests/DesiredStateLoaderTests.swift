@@ -1,4 +1,5 @@
 import ReconcilerCore
+import ReconcilerTesting
 import Testing
 
 /// How the loader finds, reads and combines manifest files.

@@ -1,4 +1,5 @@
 import ReconcilerCore
+import ReconcilerTesting
 import Testing
 
 /// Every invalid document is rejected with exactly one diagnostic, at the right place, saying what is wrong.

@@ -1,3 +1,4 @@
+import ReconcilerTesting
 import Testing
 
 @testable import ReconcilerCore

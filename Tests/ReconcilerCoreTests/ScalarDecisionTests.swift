@@ -1,4 +1,5 @@
 import ReconcilerCore
+import ReconcilerTesting
 import Testing
 
 /// String fields take the scalar exactly as written; YAML 1.1 never turns text into booleans or numbers.

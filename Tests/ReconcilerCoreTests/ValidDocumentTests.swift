@@ -1,4 +1,5 @@
 import ReconcilerCore
+import ReconcilerTesting
 import Testing
 
 /// Valid manifests decode to exactly the model they describe.

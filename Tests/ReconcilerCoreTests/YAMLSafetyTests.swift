@@ -1,4 +1,5 @@
 import ReconcilerCore
+import ReconcilerTesting
 import Testing
 
 /// Hostile YAML is refused quickly and precisely.

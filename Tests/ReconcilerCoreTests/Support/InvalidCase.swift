@@ -1,3 +1,4 @@
+import ReconcilerTesting
 import Testing
 
 /// One invalid manifest and the single diagnostic it must produce.
