@@ -7,7 +7,6 @@ import Testing
 @testable import ReconcilerEngine
 
 /// The daemon loop with an injected clock and scripted signals: no real sleeps.
-@Suite(.timeLimit(.minutes(1)))
 struct AgentTests {
     static func agent(
         _ engine: EngineFixture, events: [ScriptedTriggers.Event], interval: Double = 30,

@@ -4,7 +4,6 @@ import ReconcilerTesting
 import Testing
 
 /// `once` on an in-memory host: what a deploy does, in which order, and what it records.
-@Suite(.timeLimit(.minutes(1)))
 struct ConvergeTests {
     @Test func aFirstDeployBuildsWritesReloadsStartsChecksHealthAndRecords() throws {
         let engine = EngineFixture()

@@ -5,7 +5,6 @@ import Testing
 
 /// Every stage a run can fail at: the error names the stage, says what to do, is recorded
 /// when the store is open, and leaves the host as it was.
-@Suite(.timeLimit(.minutes(1)))
 struct ErrorStageTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var stage: ReconcileError.Stage

@@ -4,7 +4,6 @@ import ReconcilerTesting
 import Testing
 
 /// A run killed half-way is closed by the next one, which finishes the job from what runs.
-@Suite(.timeLimit(.minutes(1)))
 struct RecoveryTests {
     @Test func theNextRunClosesAnInterruptedRunAndRollsTheHostForward() throws {
         let engine = EngineFixture()

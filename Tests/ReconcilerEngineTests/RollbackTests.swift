@@ -4,7 +4,6 @@ import ReconcilerTesting
 import Testing
 
 /// A release that fails its health check goes back to the last healthy one, and is held back.
-@Suite(.timeLimit(.minutes(1)))
 struct RollbackTests {
     /// Deploys version 1 (healthy), then version 2 on port 8081, whose health check fails.
     static func failedSecondDeploy() throws -> (EngineFixture, good: String, bad: String, error: ReconcileError?) {
