@@ -4,12 +4,22 @@ import ReconcilerStore
 
 /// `reconciler history` for people: one aligned line per run, its actions indented under it.
 enum HistoryText {
-    static func render(_ runs: [RunRecord]) -> String {
+    static func render(_ runs: [RunRecord], quarantined: [QuarantinedCommit] = []) -> String {
         guard !runs.isEmpty else { return "no runs recorded yet" }
         // Run lines are aligned with each other across the whole listing, so the eye can
         // scan one column (result, commit) down the page.
-        let runLines = TextColumns.align(runs.map(row))
-        var lines: [String] = []
+        let held = Set(quarantined.map(\.commit))
+        let runLines = TextColumns.align(
+            runs.map { run in
+                var columns = row(run)
+                if let commit = run.commit, held.contains(commit) { columns[2] += " (quarantined)" }
+                return columns
+            })
+        var lines: [String] = quarantined.map { commit in
+            "quarantined: \(TextColumns.short(commit.commit)) since \(TextColumns.time(commit.at))"
+                + (commit.reason.map { ": " + TextColumns.firstLine($0) } ?? "")
+        }
+        if !lines.isEmpty { lines.append("") }
         for (run, line) in zip(runs, runLines) {
             lines.append(line)
             lines += actions(run.actions)

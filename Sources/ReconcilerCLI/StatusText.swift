@@ -16,10 +16,21 @@ enum StatusText {
             field("healthy", summary.lastHealthy.map(mark) ?? "none yet"),
             field("error", summary.lastError.map(error) ?? "none"),
         ]
-        if let bad = summary.badCommit {
-            let reason = bad.reason.map { ": \($0)" } ?? ""
+        if let release = summary.release {
+            lines.append(field("release", releaseLine(release)))
+        }
+        if let degraded = summary.degraded {
+            lines.append(field("degraded", error(degraded)))
+        }
+        if let unhealthy = summary.unhealthy {
+            lines.append(field("unhealthy", error(unhealthy)))
+        }
+        for quarantined in summary.quarantined {
+            let reason = quarantined.reason.map { ": \($0)" } ?? ""
             lines.append(
-                field("skipping", "\(TextColumns.short(bad.commit)) since \(TextColumns.time(bad.at))\(reason)"))
+                field(
+                    "quarantined",
+                    "\(TextColumns.short(quarantined.commit)) since \(TextColumns.time(quarantined.at))\(reason)"))
         }
         let units = report.status.units
         guard !units.isEmpty else { return lines.joined(separator: "\n") }
@@ -71,6 +82,10 @@ enum StatusText {
 
     static func mark(_ mark: CommitMark) -> String {
         "\(TextColumns.short(mark.commit)) at \(TextColumns.time(mark.at))"
+    }
+
+    static func releaseLine(_ release: ReleaseRecord) -> String {
+        "\(release.id), \(TextColumns.short(release.commit)) \(release.state.rawValue) since \(TextColumns.time(release.updatedAt))"
     }
 
     static func error(_ mark: ErrorMark) -> String {

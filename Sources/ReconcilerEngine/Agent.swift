@@ -48,7 +48,10 @@ public final class Agent {
                 let report = try reconciliation.once(waitForLock: true, trigger: "run")
                 failures = 0
                 let applied = report.commit.prefix(12)
-                let result = report.actions.isEmpty ? "in sync" : "applied \(report.actions.count) actions"
+                let result =
+                    report.degraded != nil
+                    ? "degraded, waiting for a new commit or a retry"
+                    : report.actions.isEmpty ? "in sync" : "applied \(report.actions.count) actions"
                 reporter.status("\(applied): \(result) at \(clockText())")
                 delay = jittered(configuration.pollInterval)
             } catch {

@@ -14,6 +14,8 @@ public struct PlanApplier {
     let logger: Logger
     /// Called before each action: the agent's watchdog counts it as progress.
     public var progress: (@Sendable () -> Void)?
+    /// Whether an action that changes the host (anything but a build or a pull) was started.
+    let trace = ApplyTrace()
 
     init(
         ports: EnginePorts, source: any DesiredStateSource, store: any RunStore, buildDirectory: String,
@@ -33,9 +35,19 @@ public struct PlanApplier {
         } catch {
             throw ReconcileError(.store, "cannot record the planned actions: \(error)", commit: desired.commit)
         }
+        if plan.actions.contains(where: { $0.kind == .buildImage }) {
+            // A context is only needed while its image builds: nothing is kept between runs.
+            defer { removeBuildContexts(commit: desired.commit) }
+            try apply(plan.actions, ids: ids, desired: desired)
+        } else {
+            try apply(plan.actions, ids: ids, desired: desired)
+        }
+    }
+
+    private func apply(_ actions: [PlannedAction], ids: [Int64], desired: DesiredHost) throws(ReconcileError) {
         let units = Dictionary(uniqueKeysWithValues: desired.units.map { ($0.name, $0) })
         let images = Dictionary(desired.images.map { ($0.reference, $0) }) { first, _ in first }
-        for (action, id) in zip(plan.actions, ids) {
+        for (action, id) in zip(actions, ids) {
             var metadata: Logger.Metadata = [
                 "commit": "\(desired.commit)", "action": "\(action.kind.rawValue)", "reason": "\(action.reason)",
             ]
@@ -45,6 +57,7 @@ public struct PlanApplier {
             logger.info("\(title)", metadata: metadata)
             let started = ports.clock.now()
             progress?()
+            if action.kind != .buildImage && action.kind != .pullImage { trace.changedHost = true }
             do {
                 try perform(action, unit: units[action.target], image: images[action.target], commit: desired.commit)
                 try? store.markAction(id, state: .succeeded, message: nil)
@@ -107,6 +120,14 @@ public struct PlanApplier {
         }
     }
 
+    private func removeBuildContexts(commit: String) {
+        do {
+            try source.removeBuildContexts(in: buildDirectory)
+        } catch {
+            logger.warning("\(error)", metadata: ["commit": "\(commit)"])
+        }
+    }
+
     private func exportContext(
         _ context: String, dockerfile: String, commit: String
     ) throws(ReconcileError) -> ExportedBuildContext {
@@ -116,4 +137,9 @@ public struct PlanApplier {
             throw ReconcileError(.apply, "cannot export the build context: \(error)", commit: commit)
         }
     }
+}
+
+/// What an apply got to: a failure before any host change leaves nothing to roll back.
+final class ApplyTrace {
+    var changedHost = false
 }

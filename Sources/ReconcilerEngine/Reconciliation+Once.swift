@@ -11,8 +11,15 @@ public struct RunReport: Sendable {
     public var seconds: Double
     /// Services whose health checks passed after this run.
     public var healthy: [String]
-    /// The newest commit, when it was not applied because it failed before.
+    /// The newest commit, when it was not applied because it is quarantined.
     public var heldBack: String?
+    /// Why the host is degraded, when it is: nothing was changed.
+    public var degraded: String?
+    /// Services whose health check fails though this run did not change them: reported, not
+    /// held against the commit.
+    public var unhealthy: [String] = []
+    /// The release this run deployed or finished verifying, when it did.
+    public var release: Int64?
 }
 
 extension Reconciliation {
@@ -62,6 +69,7 @@ extension Reconciliation {
     ) throws(ReconcileError) -> RunReport {
         let source = try source()
         let assessment = try assess(source: source, store: store)
+        let summary = try readSummary(store)
         let commit = assessment.commit.id
         let plan = assessment.plan
         if !plan.refusals.isEmpty {
@@ -71,14 +79,29 @@ extension Reconciliation {
                     + plan.refusals.map { "  \($0)" }.joined(separator: "\n"),
                 commit: commit)
         }
-        if plan.actions.isEmpty {
+        let resumed = try unfinishedRelease(store, continuing: assessment)
+        var report = RunReport(
+            run: nil, commit: commit, actions: [], seconds: 0, healthy: [], heldBack: assessment.heldBack)
+        if let degraded = summary.degraded, assessment.heldBack != nil {
+            // The rollback restored a release that is not healthy either: restarting it again
+            // would only loop. A new commit or `reconciler retry` moves the host on.
+            logger.warning(
+                "degraded: \(degraded.message); waiting for a new commit or `reconciler retry`",
+                metadata: ["commit": "\(commit)"])
+            report.degraded = degraded.message
+            report.seconds = elapsed(since: started)
+            return report
+        }
+        if plan.actions.isEmpty && resumed == nil {
             // In sync: no run is recorded, and nothing is written unless a mark is stale (an
             // idle sync must stay cheap, and each SQLite commit costs an fsync).
             logger.debug("in sync", metadata: ["commit": "\(commit)"])
-            try recordSuccess(store: store, assessment: assessment, healthy: nil)
-            return RunReport(
-                run: nil, commit: commit, actions: [], seconds: elapsed(since: started), healthy: [],
-                heldBack: assessment.heldBack)
+            report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
+            if assessment.heldBack == nil || summary.lastHealthy?.commit == commit {
+                try recordSuccess(store: store, assessment: assessment, healthy: nil)
+            }
+            report.seconds = elapsed(since: started)
+            return report
         }
         let run: Int64
         do {
@@ -86,28 +109,64 @@ extension Reconciliation {
         } catch {
             throw ReconcileError(.store, "cannot record the run: \(error)", commit: commit)
         }
+        report.run = run
+        report.actions = plan.actions
+        if let resumed {
+            logger.warning(
+                "release \(resumed.id) of \(commit.prefix(12)) was interrupted while \(resumed.state.rawValue); finishing it",
+                metadata: ["commit": "\(commit)", "release": "\(resumed.id)"])
+        }
+        // A new commit is a new release; healing the healthy one, or holding a quarantined
+        // commit back, is not.
+        let isRelease = resumed != nil || (assessment.heldBack == nil && summary.lastHealthy?.commit != commit)
+        guard isRelease else {
+            let healthy = try heal(assessment, source: source, store: store, run: run)
+            report.healthy = healthy
+            report.unhealthy = try probeUnchanged(
+                assessment, except: Set(healthy), summary: summary, store: store)
+            report.seconds = elapsed(since: started)
+            return report
+        }
+        let release = try deploy(assessment, resumed: resumed, source: source, store: store, run: run)
+        report.healthy = release.healthy
+        report.release = release.id
+        report.unhealthy = try probeUnchanged(
+            assessment, except: Set(release.gating), summary: summary, store: store)
+        cleanUp(store: store, assessment: assessment)
+        report.seconds = elapsed(since: started)
+        return report
+    }
+
+    /// Drift healing of the release the host already runs (or is held to): apply, and check
+    /// the health of what was changed. A failure is retried with backoff, never rolled back:
+    /// this is the release to go back to.
+    private func heal(
+        _ assessment: Assessment, source: any DesiredStateSource, store: any RunStore, run: Int64
+    ) throws(ReconcileError) -> [String] {
+        let commit = assessment.commit.id
         logger.info(
-            "applying \(plan.actions.count) actions",
+            "applying \(assessment.plan.actions.count) actions",
             metadata: ["commit": "\(commit)", "summary": "\(assessment.commit.summary)"])
         try verifyUnits(assessment)
         ports.units.removeLeftoverFiles()
+        let applier = makeApplier(source: source, store: store)
+        try applier.apply(assessment.plan, desired: assessment.desired, run: run)
+        let healthy = try checkHealth(assessment, services: changedServices(assessment.plan))
+        // Held back with no healthy release, the plan only removed what the failure left: the
+        // quarantined commit's units were never written.
+        if assessment.heldBack != commit {
+            try recordSuccess(store: store, assessment: assessment, healthy: healthy)
+        }
+        logger.info("converged", metadata: ["commit": "\(commit)", "actions": "\(assessment.plan.actions.count)"])
+        return healthy
+    }
+
+    func makeApplier(source: any DesiredStateSource, store: any RunStore) -> PlanApplier {
         var applier = PlanApplier(
             ports: ports, source: source, store: store,
             buildDirectory: configuration.stateDirectory + "/build", logger: logger)
         applier.progress = progress
-        try applier.apply(plan, desired: assessment.desired, run: run)
-        try? store.setLastApplied(commit)
-        let healthy: [String]
-        do {
-            healthy = try checkHealth(assessment)
-        } catch {
-            try rollBack(assessment, failure: error, source: source, store: store, applier: applier, run: run)
-        }
-        try recordSuccess(store: store, assessment: assessment, healthy: healthy)
-        logger.info("converged", metadata: ["commit": "\(commit)", "actions": "\(plan.actions.count)"])
-        return RunReport(
-            run: run, commit: commit, actions: plan.actions, seconds: elapsed(since: started),
-            healthy: healthy, heldBack: assessment.heldBack)
+        return applier
     }
 
     func elapsed(since start: Date) -> Double {

@@ -3,49 +3,6 @@ import Logging
 import ReconcilerCore
 
 extension Reconciliation {
-    /// A deploy whose health check failed: put back the last healthy commit's units (its
-    /// images are still there, tagged by content) and remember the bad commit, so it is not
-    /// tried again until a newer one arrives. Always throws: the run failed either way.
-    func rollBack(
-        _ failed: Assessment, failure: ReconcileError, source: any DesiredStateSource, store: any RunStore,
-        applier: PlanApplier, run: Int64
-    ) throws(ReconcileError) -> Never {
-        let commit = failed.commit.id
-        let summary = try readSummary(store)
-        try? store.markBadCommit(commit, reason: failure.message)
-        guard let healthy = summary.lastHealthy?.commit, healthy != commit else {
-            throw ReconcileError(
-                .health,
-                "\(failure.message); there is no earlier healthy commit to go back to, so the host stays on \(commit.prefix(12)); push a fix",
-                commit: commit)
-        }
-        logger.warning(
-            "rolling back to \(healthy.prefix(12))",
-            metadata: ["commit": "\(commit)", "healthy": "\(healthy)", "action": "rollback"])
-        let back = try assess(revision: try revision(healthy, in: source), source: source, store: store)
-        guard back.plan.refusals.isEmpty else {
-            throw ReconcileError(
-                .health, "\(failure.message); the rollback to \(healthy.prefix(12)) was refused: \(back.plan.refusals)",
-                commit: commit)
-        }
-        try verifyUnits(back)
-        try applier.apply(back.plan, desired: back.desired, run: run)
-        do {
-            _ = try checkHealth(back)
-        } catch {
-            throw ReconcileError(
-                .health,
-                "\(failure.message); rolled back to \(healthy.prefix(12)), but it is not healthy either: \(error.message)",
-                commit: commit)
-        }
-        try recordSuccess(store: store, assessment: back, healthy: [])
-        let message =
-            "\(failure.message); rolled back to \(healthy.prefix(12)), which is healthy; \(commit.prefix(12)) will not be tried again until a newer commit arrives"
-        try? store.finishRun(run, result: .rolledBack, message: message)
-        logger.error("rolled back", metadata: ["commit": "\(commit)", "healthy": "\(healthy)", "action": "rollback"])
-        throw ReconcileError(.health, message, commit: commit)
-    }
-
     /// Every rendered unit must pass the unit verifier before any is written.
     func verifyUnits(_ assessment: Assessment) throws(ReconcileError) {
         let problems: [UnitProblem]
@@ -68,11 +25,12 @@ extension Reconciliation {
         }
     }
 
-    /// Waits for the health check of every service that has one; the run fails when one
-    /// does not pass in time.
-    func checkHealth(_ assessment: Assessment) throws(ReconcileError) -> [String] {
+    /// Waits for the health check of each service in `services` that has one; the run fails
+    /// when one does not pass in time.
+    func checkHealth(_ assessment: Assessment, services: Set<String>) throws(ReconcileError) -> [String] {
         var healthy: [String] = []
-        for (service, check) in assessment.healthChecks {
+        for (service, check) in assessment.healthChecks where services.contains(service) {
+            progress?()
             let outcome = ports.health.wait(for: check)
             let metadata: Logger.Metadata = [
                 "commit": "\(assessment.commit.id)", "service": "\(service)", "action": "health-check",
@@ -89,5 +47,35 @@ extension Reconciliation {
             healthy.append(service)
         }
         return healthy
+    }
+
+    /// Probes once every checked service outside `except` (those a release just verified):
+    /// one that fails is reported in `status`, not held against a commit that did not change
+    /// it. The store is written only when the set of unhealthy services changes.
+    /// - Returns: the unhealthy services.
+    func probeUnchanged(
+        _ assessment: Assessment, except: Set<String>, summary: StoreSummary, store: any RunStore
+    ) throws(ReconcileError) -> [String] {
+        var failing: [(String, String)] = []
+        for (service, check) in assessment.healthChecks where !except.contains(service) {
+            let outcome = ports.health.probe(check)
+            if !outcome.passed { failing.append((service, outcome.detail)) }
+        }
+        let message = failing.isEmpty ? nil : failing.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
+        if message != summary.unhealthy?.message {
+            if let message {
+                logger.warning(
+                    "unhealthy: \(message)",
+                    metadata: ["commit": "\(assessment.commit.id)", "action": "health-check"])
+            } else if summary.unhealthy != nil {
+                logger.notice("every health check passes again", metadata: ["commit": "\(assessment.commit.id)"])
+            }
+            do {
+                try store.setUnhealthy(message, commit: message == nil ? nil : assessment.commit.id)
+            } catch {
+                throw ReconcileError(.store, "cannot record the health checks: \(error)", commit: assessment.commit.id)
+            }
+        }
+        return failing.map(\.0)
     }
 }

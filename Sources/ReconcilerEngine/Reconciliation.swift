@@ -12,9 +12,17 @@ public struct Assessment: Sendable {
     public var plan: Plan
     /// The health check of every desired service that has one, by service name.
     public var healthChecks: [(String, HealthCheck)]
-    /// The newest commit, when it is held back because it failed before (then `commit` is
-    /// the last healthy one).
+    /// The newest commit, when it is held back because it is quarantined (then `commit` is
+    /// the last healthy one, or the quarantined one when none was healthy).
     public var heldBack: String?
+    /// Services whose health check failed one probe, with why (filled by `diff`).
+    public var unhealthy: [UnhealthyService] = []
+}
+
+/// A service whose health check fails now.
+public struct UnhealthyService: Sendable, Equatable, Codable {
+    public var service: String
+    public var detail: String
 }
 
 /// The orchestration of a run: fetch, validate, render, observe, plan, and for `once`
@@ -68,8 +76,9 @@ public final class Reconciliation {
     }
 
     /// Fetches, validates and renders the newest commit, observes the host and plans. A
-    /// commit that failed its health check and was rolled back is not tried again: until a
-    /// newer one arrives, the host is held to (and healed towards) the last healthy commit.
+    /// quarantined commit (it failed after changing the host) is not tried again: until a
+    /// newer one arrives or an operator retries it, the host is held to (and healed towards)
+    /// the last healthy commit, or, with none, kept free of the units the failure left.
     func assess(source: any DesiredStateSource, store: any RunStore) throws(ReconcileError) -> Assessment {
         let summary = try readSummary(store)
         let update: SourceUpdate
@@ -84,17 +93,32 @@ public final class Reconciliation {
                 "fetched \(commit.prefix(12))",
                 metadata: ["commit": "\(commit)", "summary": "\(update.commit.summary)"])
         }
-        if summary.badCommit?.commit == commit, let healthy = summary.lastHealthy?.commit, healthy != commit {
-            logger.notice(
-                "commit \(commit.prefix(12)) failed before and was rolled back; staying on \(healthy.prefix(12)) until a newer commit arrives",
+        guard summary.isQuarantined(commit) else {
+            var assessment = try assess(revision: update.commit, source: source, store: store)
+            assessment.change = update.change
+            return assessment
+        }
+        if let healthy = summary.lastHealthy?.commit, healthy != commit, !summary.isQuarantined(healthy) {
+            logger.debug(
+                "commit \(commit.prefix(12)) is quarantined; staying on \(healthy.prefix(12)) until a newer commit arrives or `reconciler retry`",
                 metadata: ["commit": "\(commit)", "healthy": "\(healthy)"])
             var assessment = try assess(revision: try revision(healthy, in: source), source: source, store: store)
             assessment.heldBack = commit
             return assessment
         }
+        // No healthy release to go back to: the host keeps none of the units a failed release
+        // added (a rollback that was interrupted is finished here).
         var assessment = try assess(revision: update.commit, source: source, store: store)
-        assessment.change = update.change
+        assessment.heldBack = commit
+        assessment.plan = removalPlan(units: assessment.inventory.units, observed: assessment.observed)
         return assessment
+    }
+
+    /// Stops, disables and deletes `units` (owned ones only), as a failed first release leaves.
+    func removalPlan(units: Set<String>, observed: ObservedState) -> Plan {
+        Planner.plan(
+            desired: DesiredHost(units: [], images: [], commit: ""), observed: observed,
+            inventory: Inventory(units: units, images: []), policy: PlanningPolicy(allowRemovingEveryUnit: true))
     }
 
     func readSummary(_ store: any RunStore) throws(ReconcileError) -> StoreSummary {
@@ -164,6 +188,13 @@ public final class Reconciliation {
 
     /// What `once` would do now, and why. Changes nothing on the host (the mirror may fetch).
     public func diff() throws(ReconcileError) -> Assessment {
-        try assess(source: try source(), store: try store())
+        var assessment = try assess(source: try source(), store: try store())
+        for (service, check) in assessment.healthChecks {
+            let outcome = ports.health.probe(check)
+            if !outcome.passed {
+                assessment.unhealthy.append(UnhealthyService(service: service, detail: outcome.detail))
+            }
+        }
+        return assessment
     }
 }

@@ -3,10 +3,10 @@ internal import GRDB
 public import ReconcilerCore
 
 /// The few facts `reconciler status` shows and the daemon decides with: which commit is
-/// applied, which was last healthy, the last error, and a commit not to try again.
+/// applied, which was last healthy, the last error, whether the host is degraded.
 extension StateStore {
     private enum Key: String {
-        case lastApplied, lastHealthy, lastError, badCommit
+        case lastApplied, lastHealthy, lastError, degraded, unhealthy
     }
 
     /// Notes that `commit` is applied on the host.
@@ -28,14 +28,14 @@ extension StateStore {
         try clear(.lastError)
     }
 
-    /// Notes a commit the daemon must not try again: it stays bad until a newer commit
-    /// arrives, and retrying it every poll would only repeat the failure.
-    public func markBadCommit(_ commit: String, reason: String? = nil) throws {
-        try set(.badCommit, commit: commit, message: reason)
+    /// Marks the host degraded, or clears the mark (nil).
+    public func setDegraded(_ message: String?, commit: String?) throws {
+        if let message { try set(.degraded, commit: commit, message: message) } else { try clear(.degraded) }
     }
 
-    public func clearBadCommit() throws {
-        try clear(.badCommit)
+    /// Notes the services a poll found unhealthy, or clears the note (nil).
+    public func setUnhealthy(_ message: String?, commit: String?) throws {
+        if let message { try set(.unhealthy, commit: commit, message: message) } else { try clear(.unhealthy) }
     }
 
     /// Everything above, each with the time it was noted.
@@ -51,10 +51,14 @@ extension StateStore {
                 case .lastApplied: summary.lastApplied = commit.map { CommitMark(commit: $0, at: at) }
                 case .lastHealthy: summary.lastHealthy = commit.map { CommitMark(commit: $0, at: at) }
                 case .lastError: summary.lastError = message.map { ErrorMark(message: $0, commit: commit, at: at) }
-                case .badCommit: summary.badCommit = commit.map { BadCommit(commit: $0, reason: message, at: at) }
+                case .degraded: summary.degraded = message.map { ErrorMark(message: $0, commit: commit, at: at) }
+                case .unhealthy: summary.unhealthy = message.map { ErrorMark(message: $0, commit: commit, at: at) }
                 case nil: break  // a key from a newer version: not ours to show
                 }
             }
+            summary.quarantined = try Self.quarantined(db)
+            summary.release = try Row.fetchOne(db, sql: "SELECT * FROM release ORDER BY id DESC LIMIT 1")
+                .map(RowDecoding.release)
             return summary
         }
     }

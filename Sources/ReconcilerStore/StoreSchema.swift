@@ -13,6 +13,7 @@ enum StoreSchema {
         // Losing it would orphan every unit it wrote.
         migrator.eraseDatabaseOnSchemaChange = false
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
@@ -70,6 +71,38 @@ enum StoreSchema {
                     message TEXT,
                     at DATETIME NOT NULL
                 );
+                """
+        )
+    }
+
+    /// Releases and the quarantine. The one bad commit v1 remembered becomes the first
+    /// quarantined commit. Lists (services, images, units) are newline-separated: none of
+    /// their names may hold a newline.
+    private static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE release (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    commitID TEXT NOT NULL,
+                    runID INTEGER REFERENCES run(id) ON DELETE SET NULL,
+                    state TEXT NOT NULL,
+                    gatingServices TEXT NOT NULL,
+                    images TEXT NOT NULL,
+                    addedUnits TEXT NOT NULL,
+                    startedAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL,
+                    message TEXT
+                );
+                CREATE INDEX release_state ON release(state, id);
+
+                CREATE TABLE quarantine (
+                    commitID TEXT PRIMARY KEY NOT NULL,
+                    reason TEXT,
+                    at DATETIME NOT NULL
+                );
+                INSERT INTO quarantine (commitID, reason, at)
+                    SELECT commitID, message, at FROM statusMark WHERE key = 'badCommit' AND commitID IS NOT NULL;
+                DELETE FROM statusMark WHERE key = 'badCommit';
                 """
         )
     }

@@ -12,6 +12,7 @@ public final class InMemoryRepository: DesiredStateSource, Sendable {
         var counter = 0
         var updateFailure: (any Error)?
         var exports: [(context: String, commit: String)] = []
+        var removedBuildDirectories: [String] = []
         var updates = 0
     }
 
@@ -99,6 +100,13 @@ public final class InMemoryRepository: DesiredStateSource, Sendable {
         state.withLock { $0.exports.append((context, commit)) }
         return ExportedBuildContext(directory: "\(directory)/\(commit)/\(context)", dockerfile: dockerfile)
     }
+
+    public func removeBuildContexts(in directory: String) throws {
+        state.withLock { $0.removedBuildDirectories.append(directory) }
+    }
+
+    /// The build directories emptied, in order.
+    public var removedBuildDirectories: [String] { state.withLock { $0.removedBuildDirectories } }
 
     private static func isAncestor(_ ancestor: String, of commit: String, in state: State) -> Bool {
         var current: String? = commit

@@ -13,7 +13,10 @@ public final class InMemoryRunStore: RunStore, Sendable {
         var images: [String: ImageRecord] = [:]
         var imageOrder: [String: Int] = [:]
         var summary = StoreSummary()
+        var releases: [ReleaseRecord] = []
         var nextAction: Int64 = 1
+        var nextRun: Int64 = 1
+        var nextRelease: Int64 = 1
         var writes = 0
         var failure: (any Error)?
     }
@@ -51,7 +54,13 @@ public final class InMemoryRunStore: RunStore, Sendable {
         }
     }
 
-    public func summary() throws -> StoreSummary { try read { $0.summary } }
+    public func summary() throws -> StoreSummary {
+        try read { state in
+            var summary = state.summary
+            summary.release = state.releases.last
+            return summary
+        }
+    }
 
     public func inventory() throws -> Inventory {
         try read { Inventory(units: Set($0.units.keys), images: Set($0.images.keys)) }
@@ -66,10 +75,19 @@ public final class InMemoryRunStore: RunStore, Sendable {
         }
     }
 
+    public func allImages() throws -> [ImageRecord] {
+        try read { state in
+            state.images.values.sorted {
+                state.imageOrder[$0.reference, default: 0] > state.imageOrder[$1.reference, default: 0]
+            }
+        }
+    }
+
     public func beginRun(trigger: String, commit: String?) throws -> Int64 {
         let now = clock.now()
         return try write { state in
-            let id = Int64(state.runs.count + 1)
+            let id = state.nextRun
+            state.nextRun += 1
             state.runs.append(
                 RunRecord(
                     id: id, trigger: trigger, commit: commit, startedAt: now, endedAt: nil, result: nil, message: nil,
@@ -184,12 +202,75 @@ public final class InMemoryRunStore: RunStore, Sendable {
 
     public func clearLastError() throws { try write { $0.summary.lastError = nil } }
 
-    public func markBadCommit(_ commit: String, reason: String?) throws {
+    public func quarantine(_ commit: String, reason: String?) throws {
         let now = clock.now()
-        try write { $0.summary.badCommit = BadCommit(commit: commit, reason: reason, at: now) }
+        try write { state in
+            state.summary.quarantined.removeAll { $0.commit == commit }
+            state.summary.quarantined.insert(QuarantinedCommit(commit: commit, reason: reason, at: now), at: 0)
+        }
     }
 
-    public func clearBadCommit() throws { try write { $0.summary.badCommit = nil } }
+    public func releaseQuarantine(_ commit: String?) throws -> [String] {
+        try write { state in
+            let released = state.summary.quarantined.map(\.commit).filter { commit == nil || $0 == commit }
+            state.summary.quarantined.removeAll { released.contains($0.commit) }
+            return released.sorted()
+        }
+    }
+
+    public func setDegraded(_ message: String?, commit: String?) throws {
+        let now = clock.now()
+        try write { $0.summary.degraded = message.map { ErrorMark(message: $0, commit: commit, at: now) } }
+    }
+
+    public func setUnhealthy(_ message: String?, commit: String?) throws {
+        let now = clock.now()
+        try write { $0.summary.unhealthy = message.map { ErrorMark(message: $0, commit: commit, at: now) } }
+    }
+
+    public func beginRelease(_ release: ReleaseStart) throws -> Int64 {
+        let now = clock.now()
+        return try write { state in
+            let id = state.nextRelease
+            state.nextRelease += 1
+            state.releases.append(
+                ReleaseRecord(
+                    id: id, commit: release.commit, run: release.run, state: .applying,
+                    gatingServices: release.gatingServices, images: release.images, addedUnits: release.addedUnits,
+                    startedAt: now, updatedAt: now, message: nil))
+            return id
+        }
+    }
+
+    public func markRelease(_ id: Int64, state next: ReleaseState, message: String?) throws {
+        let now = clock.now()
+        try write { state in
+            guard let index = state.releases.firstIndex(where: { $0.id == id }) else {
+                throw StoreRuleViolation("there is no release \(id)")
+            }
+            state.releases[index].state = next
+            state.releases[index].updatedAt = now
+            if let message { state.releases[index].message = message }
+        }
+    }
+
+    public func releases(limit: Int) throws -> [ReleaseRecord] {
+        try read { Array($0.releases.reversed().prefix(limit)) }
+    }
+
+    /// Every release recorded, oldest first.
+    public var allReleases: [ReleaseRecord] { state.withLock { $0.releases } }
+
+    public func pruneHistory(keeping: Int) throws -> Int {
+        try write { state in
+            let kept = Set(state.runs.suffix(keeping).map(\.id))
+            let before = state.runs.count
+            state.runs.removeAll { $0.isFinished && !kept.contains($0.id) }
+            let keptReleases = Set(state.releases.suffix(keeping).map(\.id))
+            state.releases.removeAll { !$0.state.isUnfinished && !keptReleases.contains($0.id) }
+            return before - state.runs.count
+        }
+    }
 
     private static func openRun(_ id: Int64, in state: State) throws -> Int {
         guard let index = state.runs.firstIndex(where: { $0.id == id }) else {

@@ -41,7 +41,16 @@ struct StatusTextTests {
             lastError: ErrorMark(
                 message: "health check of web failed:\n  connection refused", commit: Self.broken,
                 at: Self.morning.addingTimeInterval(60)),
-            badCommit: BadCommit(commit: Self.broken, reason: "not valid", at: Self.morning.addingTimeInterval(61)))
+            quarantined: [
+                QuarantinedCommit(commit: Self.broken, reason: "not valid", at: Self.morning.addingTimeInterval(61))
+            ],
+            degraded: ErrorMark(
+                message: "the rollback to 0123456789ab failed", commit: Self.applied,
+                at: Self.morning.addingTimeInterval(62)),
+            release: ReleaseRecord(
+                id: 7, commit: Self.broken, run: 3, state: .rolledBack, gatingServices: ["web"], images: [],
+                addedUnits: [], startedAt: Self.morning.addingTimeInterval(30),
+                updatedAt: Self.morning.addingTimeInterval(61), message: nil))
         let status = HostStatus(
             repository: RepositoryStatus(url: "https://ada:***@git.example/ops.git", branch: "main"),
             summary: summary, units: [])
@@ -56,7 +65,9 @@ struct StatusTextTests {
                 healthy:  0123456789ab at 2024-05-01T10:00:05Z
                 error:    2024-05-01T10:01:00Z on fedcba987654: health check of web failed:
                             connection refused
-                skipping: fedcba987654 since 2024-05-01T10:01:01Z: not valid
+                release:  7, fedcba987654 rolled-back since 2024-05-01T10:01:01Z
+                degraded: 2024-05-01T10:01:02Z on 0123456789ab: the rollback to 0123456789ab failed
+                quarantined: fedcba987654 since 2024-05-01T10:01:01Z: not valid
                 """)
     }
 
@@ -106,7 +117,8 @@ struct StatusTextTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(
             Set(object.keys) == [
-                "host", "systemd", "failedUnits", "repository", "applied", "lastHealthy", "lastError", "badCommit",
+                "host", "systemd", "failedUnits", "repository", "applied", "lastHealthy", "lastError", "release",
+                "degraded", "unhealthy", "quarantined",
                 "units",
             ])
         #expect(object["applied"] is NSNull)

@@ -41,7 +41,11 @@ struct RecoveryTests {
         #expect(error?.stage == .apply)
         #expect(error?.message.contains("start blog.service") == true)
         let run = try #require(engine.store.runs.last)
-        #expect(run.result == .failed)
-        #expect(run.actions.contains { $0.target == "blog.service" && $0.kind == "start" && $0.state == .failed })
+        // A first release has nothing to go back to: what it added is removed again.
+        #expect(run.result == .rolledBack)
+        let failed = try #require(
+            run.actions.firstIndex { $0.target == "blog.service" && $0.kind == "start" && $0.state == .failed })
+        let rest = run.actions[(failed + 1)...].prefix { $0.kind != "stop" && $0.kind != "disable" }
+        #expect(rest.allSatisfy { $0.state == .intended }, "the steps planned after the failure are not taken")
     }
 }

@@ -21,17 +21,18 @@ struct StateStoreOpeningTests {
             path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         #expect(
             tables == [
-                "grdb_migrations", "ownedImage", "ownedUnit", "run", "runAction", "sqlite_sequence", "statusMark",
+                "grdb_migrations", "ownedImage", "ownedUnit", "quarantine", "release", "run", "runAction",
+                "sqlite_sequence", "statusMark",
             ]
         )
 
         // When it is opened again
         let store = try StateStore(stateDirectory: directory.stateDirectory)
 
-        // Then the data is there and v1 ran once
+        // Then the data is there and each migration ran once
         #expect(try store.history(limit: 10).map(\.commit) == ["c1"])
         #expect(try store.inventory().units == ["blog.service"])
-        #expect(try SQLiteInspector.query(path, "SELECT identifier FROM grdb_migrations") == ["v1"])
+        #expect(try SQLiteInspector.query(path, "SELECT identifier FROM grdb_migrations") == ["v1", "v2"])
         // Times are UTC text with milliseconds, readable by any SQLite client.
         #expect(try SQLiteInspector.query(path, "SELECT startedAt FROM run") == ["2025-01-01 00:00:00.000"])
     }
@@ -74,12 +75,12 @@ struct StateStoreOpeningTests {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/state.sqlite"
         _ = try StateStore(path: path)
-        _ = try SQLiteInspector.query(path, "INSERT INTO grdb_migrations VALUES ('v2')")
+        _ = try SQLiteInspector.query(path, "INSERT INTO grdb_migrations VALUES ('v9')")
 
         let error = #expect(throws: StoreError.self) { try StateStore(path: path) }
 
         #expect(
-            error?.description.hasPrefix("open the state store in \(path): written by a newer reconciler (schema v2)")
+            error?.description.hasPrefix("open the state store in \(path): written by a newer reconciler (schema v9)")
                 == true)
     }
 

@@ -25,7 +25,9 @@ struct StoreSummaryTests {
         try store.setLastHealthy("c1")
         try store.setLastApplied("c2")
         try store.setLastError("blog.service failed its health check", commit: "c2")
-        try store.markBadCommit("c2", reason: "health check failed")
+        try store.quarantine("c2", reason: "health check failed")
+        try store.setDegraded("c1 is not healthy either", commit: "c1")
+        try store.setUnhealthy("blog: connection refused", commit: "c1")
 
         #expect(
             try store.summary()
@@ -33,18 +35,24 @@ struct StoreSummaryTests {
                     lastApplied: CommitMark(commit: "c2", at: at(2)),
                     lastHealthy: CommitMark(commit: "c1", at: at(1)),
                     lastError: ErrorMark(message: "blog.service failed its health check", commit: "c2", at: at(3)),
-                    badCommit: BadCommit(commit: "c2", reason: "health check failed", at: at(4))
+                    quarantined: [QuarantinedCommit(commit: "c2", reason: "health check failed", at: at(4))],
+                    degraded: ErrorMark(message: "c1 is not healthy either", commit: "c1", at: at(5)),
+                    unhealthy: ErrorMark(message: "blog: connection refused", commit: "c1", at: at(6))
                 )
         )
     }
 
-    @Test func clearingTheErrorAndTheBadCommitLeavesTheCommits() throws {
+    @Test func clearingTheErrorTheQuarantineAndTheHealthMarksLeavesTheCommits() throws {
         try store.setLastApplied("c1")
         try store.setLastError("fetch timed out")
-        try store.markBadCommit("c0")
+        try store.quarantine("c0", reason: nil)
+        try store.setDegraded("down", commit: nil)
+        try store.setUnhealthy("blog: down", commit: nil)
 
         try store.clearLastError()
-        try store.clearBadCommit()
+        #expect(try store.releaseQuarantine(nil) == ["c0"])
+        try store.setDegraded(nil, commit: nil)
+        try store.setUnhealthy(nil, commit: nil)
 
         #expect(try store.summary() == StoreSummary(lastApplied: CommitMark(commit: "c1", at: at(0))))
     }

@@ -34,11 +34,17 @@ extension Reconciler {
                 print(try JSONOutput.encode(DiffOutput(assessment)))
             case .text:
                 print("commit \(assessment.commit.id.prefix(12)) \(assessment.commit.summary)")
+                if let held = assessment.heldBack {
+                    print("commit \(held.prefix(12)) is quarantined and held back (see `reconciler status`)")
+                }
                 print(
                     PlanReport.text(assessment.plan, desired: assessment.desired, observed: assessment.observed),
                     terminator: "")
+                for unhealthy in assessment.unhealthy {
+                    print("unhealthy: \(unhealthy.service): \(unhealthy.detail)")
+                }
             }
-            if !assessment.plan.isEmpty { throw ExitCode(1) }
+            if !assessment.plan.isEmpty || !assessment.unhealthy.isEmpty { throw ExitCode(1) }
         }
     }
 }
@@ -50,9 +56,13 @@ struct DiffOutput: Encodable {
     var actions: [PlannedAction]
     var refusals: [Refusal]
     var unitDiffs: [String: String]
+    var unhealthy: [UnhealthyService]
+    var heldBack: String?
 
     init(_ assessment: Assessment) {
-        inSync = assessment.plan.isEmpty
+        inSync = assessment.plan.isEmpty && assessment.unhealthy.isEmpty
+        unhealthy = assessment.unhealthy
+        heldBack = assessment.heldBack
         commit = assessment.commit.id
         actions = assessment.plan.actions
         refusals = assessment.plan.refusals

@@ -25,14 +25,17 @@ extension Reconciler {
             _ = global.makeLogger()
             let configuration = try host.load()
             let runs: [RunRecord]
+            let quarantined: [QuarantinedCommit]
             do {
-                runs = try Composition.existingStore(configuration)?.history(limit: limit) ?? []
+                let store = try Composition.existingStore(configuration)
+                runs = try store?.history(limit: limit) ?? []
+                quarantined = try store?.summary().quarantined ?? []
             } catch {
                 throw CommandFailure("read the run history", cause: error)
             }
             switch output {
             case .json: print(try JSONOutput.encode(runs))
-            case .text: print(HistoryText.render(runs))
+            case .text: print(HistoryText.render(runs, quarantined: quarantined))
             }
         }
     }

@@ -39,6 +39,8 @@ extension Reconciler {
             case (.failure(let error), .text): printError("reconciler once: \(error.message)")
             }
             if case .failure = outcome { throw ExitCode(1) }
+            // A degraded host changed nothing and is not converged: a script must notice.
+            if case .success(let report) = outcome, report.degraded != nil { throw ExitCode(1) }
         }
     }
 }
@@ -50,6 +52,10 @@ struct OnceOutput: Encodable {
     var run: Int64?
     var actions: [PlannedAction]
     var healthy: [String]
+    var unhealthy: [String]
+    var heldBack: String?
+    var degraded: String?
+    var release: Int64?
     var seconds: Double?
     var error: ErrorOutput?
 
@@ -60,11 +66,24 @@ struct OnceOutput: Encodable {
     }
 
     init(report: RunReport?, error: ReconcileError?) {
-        result = error != nil ? "failed" : (report?.actions.isEmpty == true ? "in-sync" : "converged")
+        result =
+            if error != nil {
+                "failed"
+            } else if report?.degraded != nil {
+                "degraded"
+            } else if report?.actions.isEmpty == true {
+                report?.heldBack != nil ? "held-back" : "in-sync"
+            } else {
+                "converged"
+            }
         commit = report?.commit ?? error?.commit
         run = report?.run
         actions = report?.actions ?? []
         healthy = report?.healthy ?? []
+        unhealthy = report?.unhealthy ?? []
+        heldBack = report?.heldBack
+        degraded = report?.degraded
+        release = report?.release
         seconds = report?.seconds
         self.error = error.map {
             ErrorOutput(stage: $0.stage.rawValue, message: $0.message, diagnostics: $0.diagnostics)
@@ -75,11 +94,22 @@ struct OnceOutput: Encodable {
 enum OnceText {
     static func summary(_ report: RunReport) -> String {
         let time = String(format: "%.1f s", report.seconds)
-        let held =
-            report.heldBack.map {
-                "commit \($0.prefix(12)) failed its health check before and is held back until a newer commit arrives\n"
-            } ?? ""
-        return held + body(report, time: time)
+        var lines: [String] = []
+        if let held = report.heldBack {
+            lines.append(
+                "commit \(held.prefix(12)) is quarantined (it failed after changing the host) and is held back until a newer commit arrives or `reconciler retry`"
+            )
+        }
+        if let degraded = report.degraded {
+            lines.append("degraded, nothing was changed: \(degraded)")
+            lines.append("push a fix, or run `reconciler retry` to try again")
+            return lines.joined(separator: "\n")
+        }
+        lines.append(body(report, time: time))
+        if !report.unhealthy.isEmpty {
+            lines.append("unhealthy (not changed by this run): \(report.unhealthy.joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
     }
 
     private static func body(_ report: RunReport, time: String) -> String {

@@ -68,7 +68,8 @@ struct StatusReport: Encodable {
     var status: HostStatus
 
     enum CodingKeys: String, CodingKey {
-        case host, systemd, failedUnits, repository, applied, lastHealthy, lastError, badCommit, units
+        case host, systemd, failedUnits, repository, applied, lastHealthy, lastError, release, degraded, unhealthy,
+            quarantined, units
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -82,7 +83,10 @@ struct StatusReport: Encodable {
         try container.encode(status.summary.lastApplied, forKey: .applied)
         try container.encode(status.summary.lastHealthy, forKey: .lastHealthy)
         try container.encode(status.summary.lastError, forKey: .lastError)
-        try container.encode(status.summary.badCommit, forKey: .badCommit)
+        try container.encode(status.summary.release, forKey: .release)
+        try container.encode(status.summary.degraded, forKey: .degraded)
+        try container.encode(status.summary.unhealthy, forKey: .unhealthy)
+        try container.encode(status.summary.quarantined, forKey: .quarantined)
         try container.encode(status.units, forKey: .units)
     }
 }

@@ -18,6 +18,10 @@ public struct HostConfiguration: Sendable, Equatable {
     public var pollInterval: Double = 30
     /// Allow a commit that removes every unit the reconciler owns.
     public var allowEmpty = false
+    /// Healthy releases whose images are kept for a rollback, besides the current one.
+    public var retainReleases = 3
+    /// Runs kept in the history; older ones are deleted after each recorded run.
+    public var historyLimit = 1000
 
     public init(hostName: String) {
         self.hostName = hostName

@@ -14,6 +14,7 @@ public enum HostConfigurationDecoder {
     /// The top-level settings.
     static let topLevelKeys = [
         "repository", "host", "runtime", "stateDirectory", "unitDirectory", "pollInterval", "allowEmpty",
+        "retainReleases", "historyLimit",
     ]
 
     /// Applies the settings in `text` (the file at `file`) on top of `base`.
@@ -79,6 +80,22 @@ struct ConfigurationReader {
         if let node = fields["allowEmpty"], let value = decoder.bool(node, at: .root.key("allowEmpty")) {
             configuration.allowEmpty = value
         }
+        if let node = fields["retainReleases"], let count = count(node, at: .root.key("retainReleases"), minimum: 0) {
+            configuration.retainReleases = count
+        }
+        if let node = fields["historyLimit"], let count = count(node, at: .root.key("historyLimit"), minimum: 1) {
+            configuration.historyLimit = count
+        }
+    }
+
+    /// A whole number no smaller than `minimum`.
+    private mutating func count(_ node: Node, at path: FieldPath, minimum: Int) -> Int? {
+        guard let text = decoder.string(node, at: path, expected: "a whole number") else { return nil }
+        guard let value = Int(text), value >= minimum, value <= 1_000_000 else {
+            decoder.error(at: node, path, "expected a whole number from \(minimum) to 1000000, found '\(text)'")
+            return nil
+        }
+        return value
     }
 
     /// `host: {name, labels}`.

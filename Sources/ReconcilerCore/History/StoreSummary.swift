@@ -24,8 +24,9 @@ public struct ErrorMark: Sendable, Equatable, Codable {
     }
 }
 
-/// A commit the daemon must not try again until a newer one arrives.
-public struct BadCommit: Sendable, Equatable, Codable {
+/// A quarantined commit: it failed after changing the host, and is not tried again until a
+/// newer commit arrives or an operator runs `reconciler retry`.
+public struct QuarantinedCommit: Sendable, Equatable, Codable {
     public var commit: String
     /// Why it was given up, e.g. the validation errors.
     public var reason: String?
@@ -46,17 +47,36 @@ public struct StoreSummary: Sendable, Equatable, Codable {
     public var lastHealthy: CommitMark?
     /// The last failure, until a run clears it.
     public var lastError: ErrorMark?
-    public var badCommit: BadCommit?
+    /// Commits not to try again, newest first.
+    public var quarantined: [QuarantinedCommit]
+    /// Set when a rollback restored a release that is not healthy either: the host stays as
+    /// it is, and nothing is restarted, until a new commit or a retry.
+    public var degraded: ErrorMark?
+    /// Services whose health check failed on the last poll, though no release changed them.
+    public var unhealthy: ErrorMark?
+    /// The newest release, whatever its state.
+    public var release: ReleaseRecord?
 
     public init(
         lastApplied: CommitMark? = nil,
         lastHealthy: CommitMark? = nil,
         lastError: ErrorMark? = nil,
-        badCommit: BadCommit? = nil
+        quarantined: [QuarantinedCommit] = [],
+        degraded: ErrorMark? = nil,
+        unhealthy: ErrorMark? = nil,
+        release: ReleaseRecord? = nil
     ) {
         self.lastApplied = lastApplied
         self.lastHealthy = lastHealthy
         self.lastError = lastError
-        self.badCommit = badCommit
+        self.quarantined = quarantined
+        self.degraded = degraded
+        self.unhealthy = unhealthy
+        self.release = release
+    }
+
+    /// Whether `commit` is quarantined.
+    public func isQuarantined(_ commit: String) -> Bool {
+        quarantined.contains { $0.commit == commit }
     }
 }

@@ -27,6 +27,9 @@ public protocol DesiredStateSource {
         _ context: String, dockerfile: String, at commit: String, into directory: String
     ) throws -> ExportedBuildContext
 
+    /// Deletes every build context exported into `directory`: once an image is built, its
+    /// context is only disk space.
+    func removeBuildContexts(in directory: String) throws
 }
 
 /// A build context on disk.

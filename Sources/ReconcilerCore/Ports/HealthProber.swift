@@ -3,6 +3,9 @@
 public protocol HealthProber: Sendable {
     /// Probes until the check passes or its timeout ends.
     func wait(for check: HealthCheck) -> HealthOutcome
+
+    /// Probes once, for a poll that changed nothing: is the service still healthy?
+    func probe(_ check: HealthCheck) -> HealthOutcome
 }
 
 /// How a health check ended.

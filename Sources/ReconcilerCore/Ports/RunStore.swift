@@ -4,7 +4,7 @@
 /// Every write is durable when the call returns: the engine records an action before it
 /// acts, so a crash leaves a record of what was in flight.
 public protocol RunStore {
-    /// The marks: last applied, last healthy, last error, the commit held back.
+    /// The marks: last applied, last healthy, last error, quarantine, degraded, the newest release.
     func summary() throws -> StoreSummary
     /// The units and images the reconciler owns.
     func inventory() throws -> Inventory
@@ -12,6 +12,8 @@ public protocol RunStore {
     func units() throws -> [UnitRecord]
     /// The images built or pulled for a service, newest first.
     func images(of service: String) throws -> [ImageRecord]
+    /// Every image built or pulled, newest first.
+    func allImages() throws -> [ImageRecord]
 
     /// Opens a run record. - Returns: its id.
     func beginRun(trigger: String, commit: String?) throws -> Int64
@@ -42,9 +44,26 @@ public protocol RunStore {
     func setLastHealthy(_ commit: String) throws
     func setLastError(_ message: String, commit: String?) throws
     func clearLastError() throws
-    /// Holds a commit back until a newer one arrives.
-    func markBadCommit(_ commit: String, reason: String?) throws
-    func clearBadCommit() throws
+    /// Adds a commit to the quarantine: it is not tried again until it is released.
+    func quarantine(_ commit: String, reason: String?) throws
+    /// Takes `commit` (every commit, when nil) out of the quarantine.
+    /// - Returns: the commits released.
+    func releaseQuarantine(_ commit: String?) throws -> [String]
+    /// Marks the host degraded (nil: no longer).
+    func setDegraded(_ message: String?, commit: String?) throws
+    /// Notes the services found unhealthy on a poll (nil: all healthy again).
+    func setUnhealthy(_ message: String?, commit: String?) throws
+
+    /// Opens a release record in the `applying` state. - Returns: its id.
+    func beginRelease(_ release: ReleaseStart) throws -> Int64
+    /// Moves a release to a new state, with why.
+    func markRelease(_ id: Int64, state: ReleaseState, message: String?) throws
+    /// The latest releases, newest first.
+    func releases(limit: Int) throws -> [ReleaseRecord]
+
+    /// Deletes the oldest runs (and their actions) beyond `keeping`, and releases that are
+    /// neither among the newest `keeping` nor unfinished. - Returns: the runs deleted.
+    func pruneHistory(keeping: Int) throws -> Int
 }
 
 /// One run at a time on a host: `once`, `run` and `diff` take this lock.

@@ -56,6 +56,26 @@ enum RowDecoding {
         )
     }
 
+    static func release(_ row: Row) throws -> ReleaseRecord {
+        let state: String = try row.decode(forColumn: "state")
+        func list(_ column: String) throws -> [String] {
+            let text: String = try row.decode(forColumn: column)
+            return text.split(separator: "\n").map(String.init)
+        }
+        return ReleaseRecord(
+            id: try row.decode(forColumn: "id"),
+            commit: try row.decode(forColumn: "commitID"),
+            run: try row.decode(forColumn: "runID"),
+            state: try known(ReleaseState(rawValue: state), state, "release state"),
+            gatingServices: try list("gatingServices"),
+            images: try list("images"),
+            addedUnits: try list("addedUnits"),
+            startedAt: try row.decode(forColumn: "startedAt"),
+            updatedAt: try row.decode(forColumn: "updatedAt"),
+            message: try row.decode(forColumn: "message")
+        )
+    }
+
     /// A stored enum value this version does not know: say which, rather than guess.
     private static func known<Value>(_ value: Value?, _ raw: String, _ what: String) throws -> Value {
         guard let value else { throw StoreRefusal(message: "unknown \(what) '\(raw)' (written by a newer version?)") }
