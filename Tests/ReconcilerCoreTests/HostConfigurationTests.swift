@@ -47,6 +47,8 @@ struct HostConfigurationTests {
             unitDirectory: /run/systemd/system
             pollInterval: 5s
             allowEmpty: true
+            retainReleases: 0
+            historyLimit: 50
             """
         let configuration = try decode(text)
         let repository = configuration.repository
@@ -65,6 +67,8 @@ struct HostConfigurationTests {
         #expect(configuration.unitDirectory == "/run/systemd/system")
         #expect(configuration.pollInterval == 5)
         #expect(configuration.allowEmpty)
+        #expect(configuration.retainReleases == 0)
+        #expect(configuration.historyLimit == 50)
     }
 
     @Test func theShippedExampleConfigurationIsValidAndSetsOnlyDefaults() throws {
@@ -98,6 +102,9 @@ struct HostConfigurationTests {
         ),
         ("pollInterval: often\n", "config.yaml:1:15: error: pollInterval: 'often' is not a duration"),
         ("pollInterval: 0s\n", "config.yaml:1:15: error: pollInterval: duration '0s' is out of range"),
+        ("retainReleases: -1\n", "config.yaml:1:17: error: retainReleases: expected a whole number from 0"),
+        ("historyLimit: 0\n", "config.yaml:1:15: error: historyLimit: expected a whole number from 1"),
+        ("historyLimit: many\n", "config.yaml:1:15: error: historyLimit: expected a whole number from 1"),
         ("allowEmpty: yes\n", "config.yaml:1:13: error: allowEmpty: 'yes' is not a boolean here"),
         ("allowEmpty: \"true\"\n", "config.yaml:1:13: error: allowEmpty: expected true or false"),
         (
