@@ -96,7 +96,10 @@ extension Reconciliation {
             // In sync: no run is recorded, and nothing is written unless a mark is stale (an
             // idle sync must stay cheap, and each SQLite commit costs an fsync).
             logger.debug("in sync", metadata: ["commit": "\(commit)"])
-            report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
+            // Held back with no healthy release, nothing of the commit runs: nothing to probe.
+            if assessment.heldBack != commit {
+                report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
+            }
             if assessment.heldBack == nil || summary.lastHealthy?.commit == commit {
                 try recordSuccess(store: store, assessment: assessment, healthy: nil)
             }
@@ -122,8 +125,11 @@ extension Reconciliation {
         guard isRelease else {
             let healthy = try heal(assessment, source: source, store: store, run: run)
             report.healthy = healthy
-            report.unhealthy = try probeUnchanged(
-                assessment, except: Set(healthy), summary: summary, store: store)
+            if assessment.heldBack != commit {
+                report.unhealthy = try probeUnchanged(
+                    assessment, except: Set(healthy), summary: summary, store: store)
+            }
+            pruneHistory(store)
             report.seconds = elapsed(since: started)
             return report
         }

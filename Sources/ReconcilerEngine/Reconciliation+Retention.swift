@@ -7,6 +7,11 @@ extension Reconciliation {
     /// space, not the host's state.
     func cleanUp(store: any RunStore, assessment: Assessment) {
         pruneImages(store: store, current: assessment)
+        pruneHistory(store)
+    }
+
+    /// Deletes the runs beyond `historyLimit`.
+    func pruneHistory(_ store: any RunStore) {
         do {
             let deleted = try store.pruneHistory(keeping: configuration.historyLimit)
             if deleted > 0 { logger.debug("deleted \(deleted) old runs from the history") }

@@ -189,7 +189,9 @@ public final class Reconciliation {
     /// What `once` would do now, and why. Changes nothing on the host (the mirror may fetch).
     public func diff() throws(ReconcileError) -> Assessment {
         var assessment = try assess(source: try source(), store: try store())
-        for (service, check) in assessment.healthChecks {
+        // A quarantined commit with no healthy release to hold to runs nothing to probe.
+        let probed = assessment.heldBack == assessment.commit.id ? [] : assessment.healthChecks
+        for (service, check) in probed {
             let outcome = ports.health.probe(check)
             if !outcome.passed {
                 assessment.unhealthy.append(UnhealthyService(service: service, detail: outcome.detail))

@@ -94,8 +94,12 @@ struct StatusHistoryEndToEndTests {
         #expect(
             (failed["actions"] as? [[String: Any]])?.contains { $0["target"] as? String == "broken.service" } == true)
         #expect(history.last?["commit"] as? String == good)
+        // The rolled-back commit is quarantined: listed first, and marked on its run.
         let listing = try host.mustExec("reconciler", "history", "-n", "1")
-        #expect(listing.hasPrefix("#\(failed["id"] as? Int ?? -1)  once  \(bad.prefix(12))  "), "\(listing)")
+        #expect(listing.hasPrefix("quarantined: \(bad.prefix(12)) since "), "\(listing)")
+        let run = listing.split(separator: "\n").first { $0.hasPrefix("#") } ?? ""
+        #expect(
+            run.hasPrefix("#\(failed["id"] as? Int ?? -1)  once  \(bad.prefix(12)) (quarantined)  "), "\(listing)")
         #expect(listing.contains("broken.service"))
     }
 }

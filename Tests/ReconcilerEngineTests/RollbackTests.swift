@@ -110,8 +110,13 @@ struct RollbackTests {
 
         // The next runs do nothing; a fixed commit deploys.
         engine.host.clearOperations()
-        #expect(try engine.once().heldBack == commit)
+        let probedBefore = engine.health.probed.count
+        let held = try engine.once()
+        #expect(held.heldBack == commit)
+        #expect(held.unhealthy.isEmpty)
+        #expect(engine.health.probed.count == probedBefore, "nothing of a removed release is probed")
         #expect(engine.host.operations.isEmpty)
+        #expect(try engine.diff().unhealthy.isEmpty)
         engine.host.failStarts(of: "blog.service", with: nil)
         let fixed = engine.repository.commit(DesiredFiles.blog(version: "2"))
         #expect(try engine.once().commit == fixed)
