@@ -57,9 +57,9 @@ extension SystemdManager {
         } catch  where error.errno == EEXIST || error.message.contains("already exists") {
             var refused = error
             refused.hint =
-                "a symlink it would create already exists and belongs to another unit, which reconciler never"
-                + " replaces; change the unit's [Install] section in git, or remove that symlink by hand if it"
-                + " is stale"
+                "a symlink its [Install] section asks for would replace a file or symlink that is already"
+                + " there, which reconciler never does; change the unit's [Install] section in git, or remove"
+                + " that file by hand if it is stale"
             throw refused
         }
         let carriesInstallInfo = try reply.readBool()

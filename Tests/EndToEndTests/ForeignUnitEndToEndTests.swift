@@ -93,5 +93,19 @@ struct ForeignUnitEndToEndTests {
         #expect(mount.status == 1, "\(mount)")
         #expect(mount.stderr.contains("systemd already knows tmp.mount (loaded, active)"), "\(mount)")
         #expect(try host.exec("test", "-e", "/etc/systemd/system/tmp.mount").status != 0)
+
+        // Alias= naming another unit of ours passes validation, but its file is in the way:
+        // the enable fails (force=false) with a message, and replaces nothing.
+        try host.mustExec("rm", "\(Self.work)/desired-state/tmp.yaml")
+        try host.writeFile(
+            "\(Self.work)/desired-state/mine.yaml",
+            Self.rawUnit("mine.service", "[Service]\nExecStart=/bin/sleep infinity\n[Install]\nAlias=other.service\n")
+                + "---\n" + Self.rawUnit("other.service", "[Service]\nExecStart=/bin/sleep infinity\n"))
+        try host.commitAll(work: Self.work, remote: Self.remote, message: "An alias over our own unit")
+        let clash = try host.once()
+        #expect(clash.status == 1, "\(clash)")
+        #expect(clash.stderr.contains("would replace a file or symlink that is already there"), "\(clash)")
+        #expect(try host.mustExec("cat", "/etc/systemd/system/other.service").contains("X-Reconciler-Source="))
+        #expect(try Self.links(host) == links)
     }
 }
