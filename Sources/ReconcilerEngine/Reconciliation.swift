@@ -158,6 +158,15 @@ public final class Reconciliation {
                 commit: commit, diagnostics: load.diagnostics)
         }
         let selected = state.selecting(host: configuration.host)
+        // Valid for the repository, but maybe not here: after: or Alias= naming what this host does not get.
+        let hostProblems = state.diagnostics(forHost: configuration.host)
+        guard hostProblems.isEmpty else {
+            throw ReconcileError(
+                .validation,
+                "commit \(commit.prefix(12)) is not valid for host \(configuration.host.name), so nothing was changed;"
+                    + " fix it in git:\n" + hostProblems.map { "  \($0)" }.joined(separator: "\n"),
+                commit: commit, diagnostics: hostProblems)
+        }
         let desired: DesiredHost
         do {
             desired = try DesiredHostBuilder(runtime: configuration.runtime).build(selected, tree: tree, commit: commit)

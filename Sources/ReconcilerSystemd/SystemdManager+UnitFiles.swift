@@ -37,7 +37,8 @@ extension SystemdManager {
         _ = try bus.call(call, operation: "reload systemd", timeoutMicroseconds: UInt64(timeout * 1_000_000))
     }
 
-    /// Enables unit files by name (their [Install] symlinks), replacing conflicting symlinks.
+    /// Enables unit files by name (their [Install] symlinks), never replacing a symlink that
+    /// points elsewhere.
     ///
     /// Like `systemctl enable` it does not start anything; unlike it, it does not reload
     /// systemd: the caller reloads once for all its changes.
@@ -46,8 +47,21 @@ extension SystemdManager {
         let call = try managerCall("EnableUnitFiles")
         try call.append(strings: names)
         try call.append(bool: false)  // runtime: persist in /etc
-        try call.append(bool: true)  // force: replace symlinks that point elsewhere
-        let reply = try bus.call(call, operation: "enable \(names.joined(separator: " "))")
+        // force: false. With true systemd replaces an alias symlink of another unit (a
+        // package's or an admin's) by one to ours; without it the call fails with EEXIST.
+        try call.append(bool: false)
+        let operation = "enable \(names.joined(separator: " "))"
+        let reply: BusMessage
+        do {
+            reply = try bus.call(call, operation: operation)
+        } catch  where error.errno == EEXIST || error.message.contains("already exists") {
+            var refused = error
+            refused.hint =
+                "a symlink its [Install] section asks for would replace a file or symlink that is already"
+                + " there, which reconciler never does; change the unit's [Install] section in git, or remove"
+                + " that file by hand if it is stale"
+            throw refused
+        }
         let carriesInstallInfo = try reply.readBool()
         return UnitFileEnablement(carriesInstallInfo: carriesInstallInfo, changes: try Self.readChanges(reply))
     }

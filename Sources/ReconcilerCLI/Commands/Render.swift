@@ -38,6 +38,11 @@ extension Reconciler {
                 throw ExitCode(1)
             }
             let identity = HostIdentity(name: host ?? HostName.current(), labels: parsedLabels)
+            let hostProblems = state.diagnostics(forHost: identity)
+            guard hostProblems.isEmpty else {
+                for diagnostic in hostProblems { printError(diagnostic.description) }
+                throw ExitCode(1)
+            }
             let units = DesiredStateRenderer(runtime: runtime).render(state.selecting(host: identity)) {
                 DesiredStateRenderer.imageReference(for: $0, buildTag: ImageNaming.workingTreeTag)
             }

@@ -19,7 +19,7 @@ extension NodeDecoder {
         let documentLocation = location(of: root)
         // A placeholder keeps decoding going; the state is discarded because an error was recorded.
         var spec = ServiceSpec(name: name?.value ?? "", image: image ?? .reference(""), location: documentLocation)
-        spec.description = fields["description"].flatMap { string($0, at: .root.key("description")) }
+        spec.description = fields["description"].flatMap { description($0) }
         spec.hosts = fields["hosts"].flatMap { hostSelector($0, at: .root.key("hosts")) }
         spec.command = fields["command"].flatMap { strings($0, at: .root.key("command")) }?.map(\.value) ?? []
         let ports = fields["ports"].flatMap { parsedList($0, at: .root.key("ports"), PortSyntax.parse) } ?? []
@@ -142,5 +142,22 @@ extension NodeDecoder {
             }
             return HealthCheck(probe: .command(command.map(\.value)), timeout: timeout)
         }
+    }
+}
+
+extension NodeDecoder {
+    /// `Description=` takes its value verbatim, so nothing can escape a final backslash there,
+    /// and systemd would join the next line of the unit (`Wants=`, ...) to the description.
+    mutating func description(_ node: Node) -> String? {
+        let path = FieldPath.root.key("description")
+        guard let text = string(node, at: path) else { return nil }
+        guard !SystemdEscaping.endsInBackslash(text) else {
+            error(
+                at: node, path,
+                "ends in a backslash, which systemd reads as a line continuation that would swallow the next"
+                    + " line of the unit; drop the final backslash")
+            return nil
+        }
+        return text
     }
 }

@@ -24,6 +24,16 @@ extension Planner {
                 reason: "systemd already loads \(unit.name) from \(observed.fragmentPath), a unit reconciler "
                     + "does not own, and \(path) would override it; rename the unit in git")
         }
+        // Units systemd makes without a file: slices and scopes of its own, mounts and swaps
+        // from the kernel's tables, devices from udev. A file of ours would take them over.
+        if observed.fileContents == nil, !inventory.units.contains(unit.name), observed.fragmentPath.isEmpty,
+            observed.loadState != "not-found" || observed.activeState != "inactive"
+        {
+            return Refusal(
+                unit: unit.name,
+                reason: "systemd already knows \(unit.name) (\(observed.loadState), \(observed.activeState)) and "
+                    + "reconciler did not write it; rename the unit in git")
+        }
         return nil
     }
 

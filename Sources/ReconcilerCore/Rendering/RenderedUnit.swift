@@ -20,7 +20,8 @@ public enum OwnershipMarker {
     public static let key = "X-Reconciler-Source"
 
     /// The marker line for a unit rendered from `source` (a path in the repository).
-    public static func line(source: String) -> String { "\(key)=\(source)" }
+    /// The source is escaped to one line: it is a repository path, which git lets hold anything.
+    public static func line(source: String) -> String { "\(key)=\(SystemdEscaping.singleLine(source))" }
 
     /// The source recorded in a unit file's `[Unit]` section, or nil when the file is not ours.
     public static func source(in contents: String) -> String? {
@@ -38,7 +39,8 @@ public enum OwnershipMarker {
 
     /// The comment at the top of every file we write.
     static func header(source: String) -> String {
-        "# Written by reconciler from \(source). Local edits are reverted on the next run;\n"
+        "# Written by reconciler from \(SystemdEscaping.singleLine(source)). Local edits are reverted on the next"
+            + " run;\n"
             + "# change the desired state in git instead.\n"
     }
 }

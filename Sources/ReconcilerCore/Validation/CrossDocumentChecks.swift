@@ -7,6 +7,7 @@ enum CrossDocumentChecks {
         let services = services.sorted { $0.spec.location < $1.spec.location }
         let units = units.sorted { $0.spec.location < $1.spec.location }
         return uniqueNames(services: services, units: units) + dependencies(services) + ports(services)
+            + InstallSectionChecks.diagnostics(services: services, units: units)
     }
 
     /// Service `blog` and Unit `blog.service` would write the same file, so they clash too.

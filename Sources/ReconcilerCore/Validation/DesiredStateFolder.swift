@@ -19,6 +19,14 @@ enum DesiredStateFolder {
     static func list(_ folder: String, in tree: some RepositoryTree) -> Listing {
         var listing = Listing()
         let start = SourceLocation(file: folder, line: 1, column: 1)
+        if let control = ScalarText.firstControlCharacter(in: folder) {
+            listing.diagnostics.append(
+                Diagnostic(
+                    at: SourceLocation(file: SystemdEscaping.singleLine(folder), line: 1, column: 1),
+                    "desired-state folder '\(SystemdEscaping.singleLine(folder))' has a control character"
+                        + " (\(ScalarText.codePoint(control))); choose a folder whose path has none"))
+            return listing
+        }
         guard let root = RepositoryPath.normalized(folder), !folder.hasPrefix("/") else {
             listing.diagnostics.append(
                 Diagnostic(at: start, "desired-state folder '\(folder)' must be a path inside the repository"))
@@ -66,6 +74,17 @@ enum DesiredStateFolder {
         }
         for name in names {
             let path = directory == "." ? name : "\(directory)/\(name)"
+            // Paths end up in unit files (header, marker) and in every message: a line break
+            // there would add lines to both. Reported at the parent, whose name is clean.
+            if let control = ScalarText.firstControlCharacter(in: name) {
+                listing.diagnostics.append(
+                    Diagnostic(
+                        at: SourceLocation(file: directory, line: 1, column: 1),
+                        "'\(SystemdEscaping.singleLine(path))' has a control character"
+                            + " (\(ScalarText.codePoint(control))) in its name; names under the desired-state folder"
+                            + " are written into unit files and must not hold one: rename it in git"))
+                continue
+            }
             let here = SourceLocation(file: path, line: 1, column: 1)
             switch tree.entry(at: path) {
             case .directory?:

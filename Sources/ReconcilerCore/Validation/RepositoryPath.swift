@@ -27,6 +27,8 @@ enum RepositoryPath {
         case notFound(path: String, missing: String)
         case notADirectory(path: String, file: String)
         case submodule(path: String, submodule: String)
+        /// A component (of the path or of a symlink's target) holds a control character.
+        case controlCharacter(path: String, component: String)
 
         var description: String {
             switch self {
@@ -48,6 +50,9 @@ enum RepositoryPath {
                 "'\(path)' cannot be resolved: '\(file)' is a file, not a directory"
             case .submodule(let path, let submodule):
                 "'\(path)' goes into the submodule '\(submodule)', whose files are not part of the repository"
+            case .controlCharacter(let path, let component):
+                "'\(SystemdEscaping.singleLine(path))' goes through '\(SystemdEscaping.singleLine(component))', whose"
+                    + " name holds a control character; paths are written into unit files, rename it in git"
             }
         }
     }
@@ -64,6 +69,10 @@ enum RepositoryPath {
         var hops = 0
         var lastLink: (link: String, target: String)?
         while let component = pending.popLast() {
+            // The path text was checked when decoded; a symlink target was not.
+            if ScalarText.firstControlCharacter(in: String(component)) != nil {
+                return .failure(.controlCharacter(path: path, component: String(component)))
+            }
             if case .file = current {
                 return .failure(.notADirectory(path: path, file: resolved.joined(separator: "/")))
             }

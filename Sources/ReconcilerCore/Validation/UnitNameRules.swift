@@ -39,6 +39,30 @@ enum UnitNameRules {
             ?? reservedProblem(stem, unit: name)
     }
 
+    /// Every unit type systemd has, for names a unit file refers to (`WantedBy=`, `Alias=`, ...).
+    static let allUnitSuffixes = unitSuffixes + [".device", ".swap", ".scope"]
+
+    /// Why `name` is not a unit name another unit file could refer to, or nil when it is. Only
+    /// the syntax: any existing unit may be named, templates' instances and `-.slice` included.
+    static func referenceProblem(_ name: String) -> ValueProblem? {
+        guard let suffix = allUnitSuffixes.first(where: { name.hasSuffix($0) }), name.count > suffix.count else {
+            return ValueProblem(
+                "is not a unit name: it needs a name and a type suffix (\(allUnitSuffixes.joined(separator: " ")))")
+        }
+        let stem = name.dropLast(suffix.count)
+        if stem.contains("/") || stem.contains("..") {
+            return ValueProblem("is not a unit name: it looks like a path")
+        }
+        if let bad = stem.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || ":_.-\\@".contains($0))) }) {
+            return ValueProblem(
+                "is not a unit name: it contains '\(bad)' (specifiers and quotes are not supported here)")
+        }
+        if stem != "-", stem.hasPrefix(".") || stem.hasPrefix("-") || stem.hasPrefix("@") {
+            return ValueProblem("is not a unit name: it must not start with '\(stem.prefix(1))'")
+        }
+        return nil
+    }
+
     private static func stemProblem(_ stem: String, kind: String) -> ValueProblem? {
         if stem.isEmpty {
             return ValueProblem("\(kind) must not be empty")
