@@ -35,6 +35,7 @@ enum HistoryText {
         for (action, line) in zip(actions, TextColumns.align(rows, indent: "    ")) {
             lines.append(line)
             if action.state == .failed, let message = action.message {
+                let message = TerminalSafeText.sanitized(message)
                 lines.append("      error: " + StatusText.indented(message, by: "             "))
             }
         }
