@@ -76,6 +76,9 @@ struct InstallEndToEndTests {
         #expect(try HTTPProbe.waitForOK("http://\(host.address):8101/", timeout: 30) != nil)
         #expect(try host.mustExec("systemctl", "is-active", "reconciler.service").trimmed == "active")
         #expect(try host.mustExec("systemctl", "show", "-P", "ProtectSystem", "reconciler.service").trimmed == "full")
+        // The unit's ConfigurationDirectoryMode= keeps the credentials' directory root-only.
+        #expect(try Self.mode(host, "/etc/reconciler") == "700")
+        #expect(try Self.mode(host, "/etc/reconciler/config.yaml") == "600")
 
         // `systemctl reload` is accepted and the agent keeps running.
         let mainPID = try host.mustExec("systemctl", "show", "-P", "MainPID", "reconciler.service").trimmed
