@@ -33,10 +33,12 @@ extension Reconciler {
             case .json:
                 print(try JSONOutput.encode(DiffOutput(assessment)))
             case .text:
-                print("commit \(assessment.commit.id.prefix(12)) \(assessment.commit.summary)")
-                print(
-                    PlanReport.text(assessment.plan, desired: assessment.desired, observed: assessment.observed),
-                    terminator: "")
+                // The commit's summary and the unit files come from git: shown, not obeyed.
+                let summary = TerminalSafeText.sanitized(assessment.commit.summary, multiline: false)
+                print("commit \(assessment.commit.id.prefix(12)) \(summary)")
+                let report = PlanReport.text(
+                    assessment.plan, desired: assessment.desired, observed: assessment.observed)
+                print(TerminalSafeText.sanitized(report), terminator: "")
             }
             if !assessment.plan.isEmpty { throw ExitCode(1) }
         }
