@@ -17,7 +17,8 @@ enum HistoryText {
             })
         var lines: [String] = quarantined.map { commit in
             "quarantined: \(TextColumns.short(commit.commit)) since \(TextColumns.time(commit.at))"
-                + (commit.reason.map { ": " + TextColumns.firstLine($0) } ?? "")
+                + (commit.reason.map { ": " + TerminalSafeText.sanitized(TextColumns.firstLine($0), multiline: false) }
+                    ?? "")
         }
         if !lines.isEmpty { lines.append("") }
         for (run, line) in zip(runs, runLines) {
@@ -45,6 +46,7 @@ enum HistoryText {
         for (action, line) in zip(actions, TextColumns.align(rows, indent: "    ")) {
             lines.append(line)
             if action.state == .failed, let message = action.message {
+                let message = TerminalSafeText.sanitized(message)
                 lines.append("      error: " + StatusText.indented(message, by: "             "))
             }
         }

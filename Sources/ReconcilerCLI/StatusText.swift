@@ -39,15 +39,17 @@ enum StatusText {
         lines += TextColumns.align([header] + units.map(row))
         for unit in units {
             if let problem = unit.problem ?? unit.container?.problem {
-                lines.append("\(unit.name): " + indented(problem, by: "  "))
+                lines.append("\(unit.name): " + indented(TerminalSafeText.sanitized(problem), by: "  "))
             }
         }
         return lines.joined(separator: "\n")
     }
 
     /// `label:` padded to ten columns, continuation lines indented to match.
+    /// The value may come from outside (an error quoting a build log), so it is made safe here.
     static func field(_ label: String, _ value: String) -> String {
         let prefix = "\(label):".padding(toLength: max(label.count + 2, 10), withPad: " ", startingAt: 0)
+        let value = TerminalSafeText.sanitized(value)
         return prefix + indented(value, by: String(repeating: " ", count: prefix.count))
     }
 

@@ -3,7 +3,10 @@ import Foundation
 /// Plain-text tables and values for the reports people read in a terminal.
 enum TextColumns {
     /// Rows padded so every column starts at the same place; no line ends in spaces.
+    /// Cells are made terminal-safe first (a commit message, an image name from git), so
+    /// no cell can break the columns or drive the terminal.
     static func align(_ rows: [[String]], indent: String = "", gap: Int = 2) -> [String] {
+        let rows = rows.map { $0.map { TerminalSafeText.sanitized($0, multiline: false) } }
         let count = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: count)
         for row in rows {

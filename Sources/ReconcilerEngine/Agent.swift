@@ -41,11 +41,14 @@ public final class Agent {
             "agent started",
             metadata: ["interval": "\(configuration.pollInterval)", "host": "\(configuration.hostName)"])
         var failures = 0
+        // What started the next run, as history shows it: the schedule (the first sync at
+        // start included) or an operator's SIGHUP.
+        var trigger = "poll"
         while !triggers.stopRequested {
             watchdog.progressed()
             let delay: Double
             do throws(ReconcileError) {
-                let report = try reconciliation.once(waitForLock: true, trigger: "run")
+                let report = try reconciliation.once(waitForLock: true, trigger: trigger)
                 failures = 0
                 let applied = report.commit.prefix(12)
                 let result =
@@ -66,8 +69,10 @@ public final class Agent {
                         "stage": "\(error.stage.rawValue)",
                     ])
             }
+            trigger = "poll"
             if triggers.wait(seconds: delay, tick: { watchdog.progressed() }) == .reload {
                 logger.info("sync requested (SIGHUP)")
+                trigger = "signal"
             }
         }
         reporter.stopping()

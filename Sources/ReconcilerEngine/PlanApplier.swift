@@ -116,7 +116,8 @@ public struct PlanApplier {
         } catch let error as ReconcileError {
             throw error
         } catch {
-            throw ReconcileError(.apply, "\(action.kind.rawValue) \(name): \(error)", commit: commit)
+            throw ReconcileError(
+                .apply, ActionFailure.message("\(action.kind.rawValue) \(name)", "\(error)"), commit: commit)
         }
     }
 

@@ -25,7 +25,7 @@ public struct RunReport: Sendable {
 extension Reconciliation {
     /// One sync: fetch, validate, plan, apply, verify health, record. Serialised with every
     /// other run by the run lock; a run interrupted by a crash is closed and rolled forward.
-    /// - Parameter trigger: what started the run, as history shows it ("once", or "run" for the agent).
+    /// - Parameter trigger: what started the run, as history shows it ("once"; the agent's "poll" or "signal").
     public func once(waitForLock: Bool, trigger: String = "once") throws(ReconcileError) -> RunReport {
         let started = ports.clock.now()
         let lock: AnyObject

@@ -19,28 +19,30 @@ public enum AtomicFile {
         let name = String(path.dropFirst(directory.count + 1))
         let temporary = "\(directory)/.\(name)\(temporaryInfix)\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode)
-        guard descriptor >= 0 else { throw POSIXFailure("create \(temporary)") }
+        guard descriptor >= 0 else { throw POSIXFailure("create \(temporary)", target: path) }
         let data = Array(bytes)
         var failure: POSIXFailure?
         var offset = 0
         while offset < data.count, failure == nil {
             let written = data[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
-                if errno != EINTR { failure = POSIXFailure("write \(temporary)") }
+                if errno != EINTR { failure = POSIXFailure("write \(temporary)", target: path) }
             } else {
                 offset += written
             }
         }
         // The umask may have narrowed the mode open() was given.
-        if failure == nil, fchmod(descriptor, mode) != 0 { failure = POSIXFailure("set the mode of \(temporary)") }
-        if failure == nil, fsync(descriptor) != 0 { failure = POSIXFailure("fsync \(temporary)") }
+        if failure == nil, fchmod(descriptor, mode) != 0 {
+            failure = POSIXFailure("set the mode of \(temporary)", target: path)
+        }
+        if failure == nil, fsync(descriptor) != 0 { failure = POSIXFailure("fsync \(temporary)", target: path) }
         close(descriptor)
         if let failure {
             unlink(temporary)
             throw failure
         }
         guard rename(temporary, path) == 0 else {
-            let failure = POSIXFailure("rename \(temporary) to \(path)")
+            let failure = POSIXFailure("rename \(temporary) to \(path)", target: path)
             unlink(temporary)
             throw failure
         }

@@ -21,7 +21,16 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         self.sqliteCode = sqliteCode
     }
 
-    public var description: String { "\(operation) in \(path): \(message)" }
+    public var description: String {
+        guard isDiskFull else { return "\(operation) in \(path): \(message)" }
+        // SQLite rolled the transaction back, so the file is whole; nothing works until
+        // someone frees space, so say that rather than only SQLite's words.
+        return "no space left on device writing \(path): cannot \(operation) (SQLite: \(message)); "
+            + "free space on that file system and run again"
+    }
+
+    /// SQLITE_FULL: the file system holding the database (or its WAL) is full.
+    public var isDiskFull: Bool { sqliteCode.map { $0 & 0xFF == 13 } ?? false }
 
     /// True when another process held the database for longer than the busy timeout:
     /// worth retrying later, unlike a corrupt file or a full disk.

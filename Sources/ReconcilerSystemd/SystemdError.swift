@@ -16,6 +16,9 @@ public struct SystemdError: Error, Sendable, CustomStringConvertible {
     public var hint: String?
     /// For a unit that failed to start: its `Result` property (`exit-code`, `timeout`, ...).
     public var unitResult: String? = nil
+    /// For a unit that failed to start: the last lines it (and systemd about it) logged, which
+    /// usually say why.
+    public var log: [String] = []
 
     public init(operation: String, errno: Int32, name: String? = nil, message: String, hint: String? = nil) {
         self.operation = operation
@@ -29,6 +32,7 @@ public struct SystemdError: Error, Sendable, CustomStringConvertible {
         var text = "\(operation): \(message)"
         if let name { text += " (\(name))" }
         if let hint { text += "; \(hint)" }
+        if !log.isEmpty { text += "\nits last log lines:\n" + log.map { "  " + $0 }.joined(separator: "\n") }
         return text
     }
 

@@ -56,6 +56,8 @@ extension SystemdManager {
         throws(SystemdError) -> UnitJobOutcome
     {
         let operation = "\(verb) \(name)"
+        // Where the unit's log for this job begins, so a failure quotes this attempt only.
+        let queuedAt = SystemdJournal.now()
         let unitPath = try loadUnit(name)
         let call = try managerCall(method)
         try call.append(string: name)
@@ -84,6 +86,7 @@ extension SystemdManager {
                     + " result \(outcome.result.isEmpty ? "unknown" : outcome.result)",
                 hint: "see journalctl -u \(name)")
             error.unitResult = outcome.result
+            error.log = SystemdJournal.lastMessages(of: name, since: queuedAt)
             throw error
         }
         return outcome

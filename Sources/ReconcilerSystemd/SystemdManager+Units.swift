@@ -17,7 +17,8 @@ extension SystemdManager {
         try Self.checkUnitName(name, operation: "observe unit \(name)")
         let path = try loadUnit(name)
         var unit = try unitProperties(name, path: path)
-        unit.fileContents = try UnitFileReader.contents(of: "\(unitDirectory)/\(name)")
+        unit.filePath = "\(unitDirectory)/\(name)"
+        unit.fileContents = try UnitFileReader.contents(of: unit.filePath)
         return unit
     }
 

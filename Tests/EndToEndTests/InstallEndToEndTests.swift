@@ -42,7 +42,9 @@ struct InstallEndToEndTests {
         #expect(try Self.mode(host, "/usr/local/bin/reconciler") == "755")
         #expect(try Self.mode(host, "/etc/systemd/system/reconciler.service") == "644")
         #expect(try Self.mode(host, "/var/lib/reconciler") == "700")
-        #expect(try Self.mode(host, "/etc/reconciler/config.yaml") == "644")
+        // The config may hold a token (a password in the URL): root only, as the state.
+        #expect(try Self.mode(host, "/etc/reconciler/config.yaml") == "600")
+        #expect(try Self.mode(host, "/etc/reconciler") == "700")
         #expect(try host.mustExec("reconciler", "--version").trimmed.isEmpty == false)
         let verify = try host.exec("systemd-analyze", "verify", "/etc/systemd/system/reconciler.service")
         #expect(verify.status == 0 && verify.stderr.trimmed.isEmpty && verify.stdout.trimmed.isEmpty, "\(verify)")
@@ -54,8 +56,12 @@ struct InstallEndToEndTests {
         try host.writeFile(
             "/etc/reconciler/config.yaml",
             "repository:\n  url: \(Self.remote)\nhost:\n  name: web1\npollInterval: 3s\n")
+        try host.mustExec("chmod", "644", "/etc/reconciler/config.yaml")
         let again = try host.mustExec(install)
         #expect(again.contains("kept the existing /etc/reconciler/config.yaml"), "\(again)")
+        // A config an earlier install left readable by everyone is made root-only.
+        #expect(again.contains("made /etc/reconciler/config.yaml readable by root only"), "\(again)")
+        #expect(try Self.mode(host, "/etc/reconciler/config.yaml") == "600")
         #expect(try host.mustExec("cat", "/etc/reconciler/config.yaml").contains(Self.remote))
 
         // Under the hardened unit, the agent writes a unit and podman starts its container
@@ -70,6 +76,9 @@ struct InstallEndToEndTests {
         #expect(try HTTPProbe.waitForOK("http://\(host.address):8101/", timeout: 30) != nil)
         #expect(try host.mustExec("systemctl", "is-active", "reconciler.service").trimmed == "active")
         #expect(try host.mustExec("systemctl", "show", "-P", "ProtectSystem", "reconciler.service").trimmed == "full")
+        // The unit's ConfigurationDirectoryMode= keeps the credentials' directory root-only.
+        #expect(try Self.mode(host, "/etc/reconciler") == "700")
+        #expect(try Self.mode(host, "/etc/reconciler/config.yaml") == "600")
 
         // `systemctl reload` is accepted and the agent keeps running.
         let mainPID = try host.mustExec("systemctl", "show", "-P", "MainPID", "reconciler.service").trimmed

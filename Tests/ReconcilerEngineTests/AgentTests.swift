@@ -35,7 +35,7 @@ struct AgentTests {
         #expect(reporter.sent.first?.hasPrefix("READY=1") == true)
         #expect(reporter.sent.last == "STOPPING=1")
         #expect(reporter.sent.contains { $0.hasPrefix("STATUS=") && $0.contains("in sync") })
-        #expect(engine.store.runs.map(\.trigger) == ["run"], "one deploy, then in-sync polls that record nothing")
+        #expect(engine.store.runs.map(\.trigger) == ["poll"], "one deploy, then in-sync polls that record nothing")
     }
 
     @Test func jitterAddsUpToATenthOfTheInterval() {

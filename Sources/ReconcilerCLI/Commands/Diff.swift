@@ -33,15 +33,18 @@ extension Reconciler {
             case .json:
                 print(try JSONOutput.encode(DiffOutput(assessment)))
             case .text:
-                print("commit \(assessment.commit.id.prefix(12)) \(assessment.commit.summary)")
+                // The commit's summary and the unit files come from git: shown, not obeyed.
+                let summary = TerminalSafeText.sanitized(assessment.commit.summary, multiline: false)
+                print("commit \(assessment.commit.id.prefix(12)) \(summary)")
                 if let held = assessment.heldBack {
                     print("commit \(held.prefix(12)) is quarantined and held back (see `reconciler status`)")
                 }
-                print(
-                    PlanReport.text(assessment.plan, desired: assessment.desired, observed: assessment.observed),
-                    terminator: "")
+                let report = PlanReport.text(
+                    assessment.plan, desired: assessment.desired, observed: assessment.observed)
+                print(TerminalSafeText.sanitized(report), terminator: "")
                 for unhealthy in assessment.unhealthy {
-                    print("unhealthy: \(unhealthy.service): \(unhealthy.detail)")
+                    let detail = TerminalSafeText.sanitized(unhealthy.detail, multiline: false)
+                    print("unhealthy: \(unhealthy.service): \(detail)")
                 }
             }
             if !assessment.plan.isEmpty || !assessment.unhealthy.isEmpty { throw ExitCode(1) }

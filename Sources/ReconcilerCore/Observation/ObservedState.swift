@@ -32,7 +32,9 @@ public struct ObservedUnit: Sendable, Equatable, Codable {
     public var unitFileState: String
     /// Where systemd loaded the unit from, empty when it is not loaded from a file.
     public var fragmentPath: String
-    /// The unit file the reconciler manages (`/etc/systemd/system/<name>`), nil when absent.
+    /// Where the reconciler's file for this unit is: `<unitDirectory>/<name>`.
+    public var filePath: String
+    /// The unit file the reconciler manages (at `filePath`), nil when absent.
     public var fileContents: String?
     /// When the unit last entered the active state (microseconds since the epoch), 0 if never.
     public var activeEnterTimestamp: UInt64
@@ -41,9 +43,10 @@ public struct ObservedUnit: Sendable, Equatable, Codable {
 
     public init(
         name: String, loadState: String = "not-found", activeState: String = "inactive", subState: String = "dead",
-        unitFileState: String = "", fragmentPath: String = "", fileContents: String? = nil,
+        unitFileState: String = "", fragmentPath: String = "", filePath: String? = nil, fileContents: String? = nil,
         activeEnterTimestamp: UInt64 = 0, needsDaemonReload: Bool = false
     ) {
+        self.filePath = filePath ?? "/etc/systemd/system/\(name)"
         self.name = name
         self.loadState = loadState
         self.activeState = activeState

@@ -26,12 +26,12 @@ public enum PlanReport {
         for (index, action) in plan.actions.enumerated() {
             let number = String(index + 1)
             output += String(repeating: " ", count: width - number.count) + "\(number). \(action)\n"
-            guard action.kind == .writeUnit, let old = observed.units[action.target]?.fileContents,
+            guard action.kind == .writeUnit, let unit = observed.units[action.target], let old = unit.fileContents,
                 let new = contents[action.target]
             else { continue }
             output += UnifiedDiff.lines(
                 old: old, new: new,
-                oldLabel: "/etc/systemd/system/\(action.target) (on host)",
+                oldLabel: "\(unit.filePath) (on host)",
                 newLabel: "\(action.target) (desired\(commit.isEmpty ? "" : ", commit \(commit)"))")
         }
         return output

@@ -1,14 +1,12 @@
 /// Which units the reconciler may touch: a desired unit whose name another unit holds is
 /// refused, and a unit leaves only when both the inventory and the file's marker say it is ours.
 extension Planner {
-    /// The file the reconciler writes for a unit.
-    static func unitPath(_ name: String) -> String { "/etc/systemd/system/\(name)" }
-
     /// Why `unit` must not be written, or nil when its name is free or already ours.
     static func ownershipRefusal(for unit: DesiredUnit, observed: ObservedUnit?, inventory: Inventory) -> Refusal? {
         // A file equal to the desired one carries our marker: skip reading it again.
         guard let observed, observed.fileContents != unit.contents else { return nil }
-        let path = unitPath(unit.name)
+        // In the configured unitDirectory, as the observer saw it.
+        let path = observed.filePath
         if observed.fileContents != nil, observed.ownerSource == nil {
             return Refusal(
                 unit: unit.name,
@@ -55,7 +53,7 @@ extension Planner {
             guard let unit = observed.units[name] else { continue }
             if unit.fileContents != nil {
                 if unit.ownerSource != nil { result.append(LeavingUnit(name: name, observed: unit, ownsFile: true)) }
-            } else if unit.fragmentPath.isEmpty || unit.fragmentPath == unitPath(name) {
+            } else if unit.fragmentPath.isEmpty || unit.fragmentPath == unit.filePath {
                 // The file is gone but systemd still runs what it loaded from it.
                 result.append(LeavingUnit(name: name, observed: unit, ownsFile: false))
             }

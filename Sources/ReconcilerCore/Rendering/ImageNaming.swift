@@ -8,8 +8,9 @@ public enum ImageNaming {
         return "localhost/reconciler/\(component)"
     }
 
-    /// A built image tagged by what it was built from (the build context's git tree id),
-    /// so an unchanged context maps to the same image and is never rebuilt.
+    /// A built image tagged by what it was built from (a hash of the context's files that
+    /// `.dockerignore` lets through, the Dockerfile and the build arguments: see
+    /// `DesiredHostBuilder.tag`), so an unchanged context maps to the same image and is never rebuilt.
     public static func built(service: String, tag: String) -> String {
         "\(repository(service: service)):\(tag)"
     }
