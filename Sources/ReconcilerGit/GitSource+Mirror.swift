@@ -35,9 +35,12 @@ extension GitSource {
 
     /// Resolves `target` in the mirror and reads every object of its tree once per commit.
     /// A damaged mirror is discarded and cloned again; if that does not help, the error stands.
+    /// A tree over the `TreeLimits` is refused at once: cloning again would not shrink it.
     func verifiedRevision(_ target: String) throws(SourceError) -> (revision: Revision, cloned: Bool) {
         do {
             return (try readVerified(target), false)
+        } catch let error as TreeLimitExceeded {
+            throw SourceError(.commitTooLarge, "\(error); the host stays on its last good commit")
         } catch {
             logger.warning(
                 "mirror failed verification, cloning again", metadata: ["commit": "\(target)", "error": "\(error)"])
@@ -46,6 +49,8 @@ extension GitSource {
         try fetch()
         do {
             return (try readVerified(target), true)
+        } catch let error as TreeLimitExceeded {
+            throw SourceError(.commitTooLarge, "\(error); the host stays on its last good commit")
         } catch {
             throw SourceError(
                 .mirrorDamaged,
@@ -54,14 +59,15 @@ extension GitSource {
         }
     }
 
-    private func readVerified(_ target: String) throws(GitError) -> Revision {
+    private func readVerified(_ target: String) throws -> Revision {
         let mirror = try GitRepository.openBare(at: configuration.mirrorPath)
         let revision = try mirror.revision(at: target)
         let marker = configuration.verifiedMarkerPath
         let verified = (try? String(contentsOfFile: marker, encoding: .utf8))?.trimmingCharacters(
             in: .whitespacesAndNewlines)
         if verified != revision.id {
-            let summary = try MirrorVerification.verify(commit: revision.id, in: mirror)
+            let summary = try MirrorVerification.verify(
+                commit: revision.id, in: mirror, limits: configuration.treeLimits)
             logger.debug(
                 "verified commit objects",
                 metadata: ["commit": "\(revision.id)", "blobs": "\(summary.blobs)", "bytes": "\(summary.bytes)"])

@@ -84,24 +84,30 @@ public final class GitSource {
             }
             target = head
         }
-        let (revision, cloned) = try verifiedRevision(target)
-        fetched = fetched || cloned
-        let change = try classify(revision.id, lastAccepted: lastAccepted)
+        // Only the commit object and the history are read before the signature and the
+        // direction are accepted: a hostile commit's tree is never walked.
+        var signature: VerifiedSignature?
+        if let policy = configuration.signaturePolicy, target != lastAccepted {
+            signature = try verifySignature(target, policy: policy)
+        }
+        let change = try classify(target, lastAccepted: lastAccepted)
         if case .rewritten(let old) = change {
             if configuration.requireFastForward {
+                let why =
+                    configuration.repository.requireFastForward == true
+                    ? "requireFastForward is set"
+                    : "a signature policy is set, so an older or foreign signed commit is not replayed"
                 throw SourceError(
                     .historyRewritten,
-                    "the history of \(configuration.reference) was rewritten: \(revision.id) does not descend from the applied commit \(old), and requireFastForward is set; push a commit on top of \(old), or apply it by hand"
+                    "the history of \(configuration.reference) was rewritten: \(target) does not descend from the applied commit \(old), and \(why); push a commit on top of \(old), apply it by hand, or set repository.requireFastForward: false to follow rewinds"
                 )
             }
             logger.warning(
                 "history rewritten, following the new head",
-                metadata: ["commit": "\(revision.id)", "previous": "\(old)", "reference": "\(configuration.reference)"])
+                metadata: ["commit": "\(target)", "previous": "\(old)", "reference": "\(configuration.reference)"])
         }
-        var signature: VerifiedSignature?
-        if let policy = configuration.signaturePolicy, revision.id != lastAccepted {
-            signature = try verifySignature(revision.id, policy: policy)
-        }
+        let (revision, cloned) = try verifiedRevision(target)
+        fetched = fetched || cloned
         return SourceUpdate(commit: revision, change: change, fetched: fetched, signature: signature)
     }
 

@@ -54,7 +54,7 @@ struct HostConfigurationTests {
         #expect(repository.reference == .tag("production"))
         #expect(repository.path == "hosts/desired-state")
         #expect(repository.timeout == 120)
-        #expect(repository.requireFastForward)
+        #expect(repository.requireFastForward == true)
         #expect(repository.credentials.username == "deploy")
         #expect(repository.credentials.sshKeyFile == "/etc/reconciler/id_ed25519")
         #expect(repository.credentials.knownHostsFile == "/etc/reconciler/known_hosts")
