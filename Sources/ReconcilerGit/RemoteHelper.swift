@@ -18,10 +18,16 @@ public enum RemoteHelper {
     static let configureProcessOnce: Void = configureProcess(caFile: nil)
 
     public static func perform(_ request: RemoteRequest) -> RemoteResponse {
-        guard let url = GitURL(request.url) else {
+        guard var url = GitURL(request.url) else {
             return RemoteResponse(
                 failure: RemoteFailure(
                     kind: .configuration, message: "'\(redactingURLPasswords(request.url))' is not a git URL or path"))
+        }
+        // The parent takes the URL's password out of the request file (see RemoteHelperProcess).
+        if url.password == nil,
+            let password = ProcessInfo.processInfo.environment[RemoteHelperProcess.urlPasswordVariable]
+        {
+            url.password = password
         }
         if url.isLocal, case let path = url.isPath ? url.rest : url.rest, !FileManager.default.fileExists(atPath: path)
         {

@@ -33,6 +33,9 @@ struct RemoteHelperProcess {
     /// Seconds before the helper is killed.
     var timeout: Double
 
+    /// The environment variable that hands the helper the URL's password.
+    static let urlPasswordVariable = "RECONCILER_GIT_URL_PASSWORD"
+
     enum Outcome {
         case answered(RemoteResponse)
         case timedOut
@@ -52,13 +55,23 @@ struct RemoteHelperProcess {
         let requestPath = scratch + "/request.json"
         let responsePath = scratch + "/response.json"
         let errorPath = scratch + "/stderr"
+        // A password written into the URL travels in the helper's environment (readable only
+        // by its user, gone with the process), never in the request file: a helper or agent
+        // killed now must leave no file holding it.
+        var request = request
+        var urlPassword: String?
+        if let url = GitURL(request.url), let password = url.password {
+            urlPassword = password
+            request.url = url.withoutPassword
+        }
         let encoder = JSONEncoder()
         try encoder.encode(request).write(to: URL(fileURLWithPath: requestPath))
         _ = manager.createFile(atPath: responsePath, contents: nil)
         _ = manager.createFile(atPath: errorPath, contents: nil)
 
         let termination = try ChildProcess.run(
-            launcher.executable, launcher.arguments, environment: environment(), standardInput: requestPath,
+            launcher.executable, launcher.arguments, environment: environment(urlPassword: urlPassword),
+            standardInput: requestPath,
             standardOutput: responsePath, standardError: errorPath, timeout: timeout)
         let output = manager.contents(atPath: responsePath) ?? Data()
         switch termination {
@@ -82,9 +95,10 @@ struct RemoteHelperProcess {
     }
 
     /// A small, explicit environment: proxies pass through (libgit2 honours them), nothing else.
-    private func environment() -> [String: String] {
+    private func environment(urlPassword: String?) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
         var environment = ["HOME": homeDirectory, "LANG": "C.UTF-8", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+        environment[Self.urlPasswordVariable] = urlPassword
         for name in ["http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"] {
             environment[name] = inherited[name]
         }
