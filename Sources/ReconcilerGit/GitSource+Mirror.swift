@@ -115,10 +115,15 @@ extension GitSource {
             throw SourceError(.helperFailed, "\(what): cannot start the network helper: \(error)")
         }
         switch outcome {
-        case .timedOut:
+        case .stalled:
             throw SourceError(
                 .timedOut,
-                "\(what): no answer within \(Self.seconds(configuration.timeout)); the server accepted the connection but did not respond (stalled server, proxy or firewall?); the operation was stopped and will be retried"
+                "\(what): no progress for \(Self.seconds(configuration.timeout)) (repository.timeout): nothing arrived from the server (stalled server, proxy or firewall?); the operation was stopped and will be retried"
+            )
+        case .overran:
+            throw SourceError(
+                .timedOut,
+                "\(what): still transferring after \(Self.seconds(helperProcess.overallTimeout)), the overall limit for one operation (under the agent's 10-minute watchdog); the server is live but too slow for this repository's size; the operation was stopped and will be retried"
             )
         case .crashed(let detail):
             throw SourceError(.helperFailed, "\(what): the network helper failed: \(redactingURLPasswords(detail))")

@@ -20,7 +20,8 @@ public struct RemoteHelperLauncher: Sendable, Equatable {
     }
 }
 
-/// Runs one `RemoteRequest` in a child process and kills it at the deadline.
+/// Runs one `RemoteRequest` in a child process and kills it when it stalls (no byte moved for
+/// `timeout` seconds) or at a generous overall deadline, so a slow but live clone finishes.
 ///
 /// libgit2 1.5 blocks forever on a server that accepts a connection and sends nothing, and
 /// `git_remote_stop` cannot interrupt that. A process can be killed; a blocked thread cannot.
@@ -30,15 +31,22 @@ struct RemoteHelperProcess {
     var launcher: RemoteHelperLauncher
     /// The helper's `HOME`: empty, so libgit2 reads no `~/.ssh/known_hosts` or `~/.gitconfig`.
     var homeDirectory: String
-    /// Seconds before the helper is killed.
+    /// Seconds without progress (no byte read or written) before the helper is killed.
     var timeout: Double
+
+    /// Seconds the helper may run in all, however steadily it moves data: 9 minutes, under
+    /// the agent unit's 10-minute watchdog (one step must end before systemd kills the agent).
+    var overallTimeout: Double { max(timeout, 540) }
 
     /// The environment variable that hands the helper the URL's password.
     static let urlPasswordVariable = "RECONCILER_GIT_URL_PASSWORD"
 
     enum Outcome {
         case answered(RemoteResponse)
-        case timedOut
+        /// Killed after `timeout` seconds without progress.
+        case stalled
+        /// Killed at `overallTimeout`, although it was still making progress.
+        case overran
         /// The helper died or answered nonsense; `detail` has its exit status and stderr.
         case crashed(detail: String)
     }
@@ -69,14 +77,16 @@ struct RemoteHelperProcess {
         _ = manager.createFile(atPath: responsePath, contents: nil)
         _ = manager.createFile(atPath: errorPath, contents: nil)
 
+        let progress = HelperProgress(idleTimeout: timeout)
         let termination = try ChildProcess.run(
             launcher.executable, launcher.arguments, environment: environment(urlPassword: urlPassword),
             standardInput: requestPath,
-            standardOutput: responsePath, standardError: errorPath, timeout: timeout)
+            standardOutput: responsePath, standardError: errorPath, timeout: overallTimeout,
+            keepWaiting: progress.keepWaiting)
         let output = manager.contents(atPath: responsePath) ?? Data()
         switch termination {
         case .timedOut:
-            return .timedOut
+            return progress.stalled ? .stalled : .overran
         case .exited(0):
             if let response = try? JSONDecoder().decode(RemoteResponse.self, from: output) {
                 return .answered(response)

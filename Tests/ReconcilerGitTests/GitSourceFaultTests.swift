@@ -18,7 +18,7 @@ struct GitSourceFaultTests {
         let elapsed = Date().timeIntervalSince(started)
 
         #expect(error?.kind == .timedOut)
-        #expect(error?.message.contains("no answer within 1.5 s") == true)
+        #expect(error?.message.contains("no progress for 1.5 s") == true)
         #expect(error?.isRetryable == true)
         #expect(elapsed < 10)
     }
