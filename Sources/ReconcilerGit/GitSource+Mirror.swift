@@ -108,11 +108,12 @@ extension GitSource {
 
     /// Runs one request in the helper and turns every way it can fail into a `SourceError`.
     func perform(_ request: RemoteRequest, doing what: String) throws(SourceError) -> RemoteResponse {
-        let outcome: RemoteHelperProcess.Outcome
-        do {
-            outcome = try helperProcess.run(request)
-        } catch {
-            throw SourceError(.helperFailed, "\(what): cannot start the network helper: \(error)")
+        let outcome = try withoutMirrorLock { () throws(SourceError) -> RemoteHelperProcess.Outcome in
+            do {
+                return try helperProcess.run(request)
+            } catch {
+                throw SourceError(.helperFailed, "\(what): cannot start the network helper: \(error)")
+            }
         }
         switch outcome {
         case .stalled:

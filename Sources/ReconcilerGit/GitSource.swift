@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import ReconcilerCore
+import ReconcilerPOSIX
 
 /// The desired state's only way in: a bare mirror of the tracked branch, tag or commit,
 /// kept up to date through a network helper with a deadline, checked for damage and,
@@ -11,6 +12,8 @@ public final class GitSource {
     public let configuration: GitSourceConfiguration
     let helperProcess: RemoteHelperProcess
     let logger: Logger
+    /// The mirror's lock while this process holds it (see `withMirrorLock`).
+    var heldMirrorLock: FileLock?
 
     public init(
         configuration: GitSourceConfiguration, launcher: RemoteHelperLauncher = .currentExecutable(),
@@ -58,6 +61,10 @@ public final class GitSource {
     /// - Parameter lastAccepted: the commit the host runs now, to tell a fast-forward from a
     ///   rewritten history, and to skip re-verifying a commit already accepted.
     public func update(lastAccepted: String?) throws -> SourceUpdate {
+        try withMirrorLock { try updateHoldingLock(lastAccepted: lastAccepted) }
+    }
+
+    private func updateHoldingLock(lastAccepted: String?) throws -> SourceUpdate {
         var fetched = false
         let target: String
         switch configuration.reference {

@@ -11,6 +11,9 @@ public struct GitSourceConfiguration: Sendable, Equatable {
     public var stateDirectory: String
     /// How large a commit's tree may be; not in the host configuration, tests set smaller ones.
     public var treeLimits = TreeLimits()
+    /// Seconds to wait for the mirror while another process (the agent, a diff) uses it:
+    /// longer than one helper run may take.
+    public var mirrorLockTimeout: Double = 600
 
     /// The source for a host's configuration; nil when it names no repository URL.
     public init?(repository: RepositoryConfiguration, stateDirectory: String) {

@@ -21,7 +21,8 @@ struct GitSourceSecretTests {
         let started = Date()
         let outcome = BackgroundUpdate(source)
 
-        let helper = try #require(waitForChild(named: "git-helper", within: 10))
+        let helper = try #require(
+            waitForChild(named: "git-helper", environmentHolding: fixture.stateDirectory, within: 10))
         #expect(filesHolding(secret, under: [fixture.stateDirectory, NSTemporaryDirectory()], since: started) == [])
         kill(helper, SIGKILL)
         let error = outcome.wait()
@@ -78,8 +79,9 @@ private final class BackgroundUpdate: @unchecked Sendable {
     }
 }
 
-/// The pid of a child of this process whose command line contains `name`.
-func waitForChild(named name: String, within seconds: Double) -> pid_t? {
+/// The pid of a child of this process whose command line contains `name` and whose
+/// environment contains `marker` (tests run in parallel: other tests' helpers are children too).
+func waitForChild(named name: String, environmentHolding marker: String, within seconds: Double) -> pid_t? {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
@@ -89,7 +91,9 @@ func waitForChild(named name: String, within seconds: Double) -> pid_t? {
                 case let fields = stat[stat.index(after: close)...].split(separator: " "), fields.count > 2,
                 Int32(fields[1]) == getpid(),
                 let command = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
-                String(decoding: command, as: UTF8.self).contains(name)
+                String(decoding: command, as: UTF8.self).contains(name),
+                let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
+                environment.range(of: Data(marker.utf8)) != nil
             else { continue }
             return pid
         }
