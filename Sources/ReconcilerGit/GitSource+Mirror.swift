@@ -13,6 +13,7 @@ extension GitSource {
         let what = "fetch \(configuration.reference) from \(shownURLForMessages)"
         do {
             let response = try perform(request, doing: what)
+            if let maintenance = response.maintenance { logger.info("\(maintenance)") }
             for update in response.updates {
                 logger.info(
                     "fetched",

@@ -75,10 +75,20 @@ public enum RemoteHelper {
         defer { withExtendedLifetime(lock) {} }
         do {
             try GitRemote.fetch(into: repository, refspecs: refspecs, session: session)
-            return RemoteResponse(updates: session.updates)
         } catch {
             return RemoteResponse(updates: session.updates, failure: session.failure(for: error))
         }
+        // Housekeeping after the fetch succeeded; its failure costs speed, not the fetch.
+        var response = RemoteResponse(updates: session.updates)
+        do {
+            if let result = try MirrorCompaction.compactIfNeeded(repository, at: mirrorPath) {
+                response.maintenance =
+                    "compacted the mirror: \(result.packsBefore) packs and \(result.looseBefore) loose objects into one pack of \(result.objects) objects"
+            }
+        } catch {
+            response.maintenance = "compacting the mirror failed, it was left as it was: \(error)"
+        }
+        return response
     }
 }
 
