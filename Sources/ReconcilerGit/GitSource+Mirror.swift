@@ -117,10 +117,10 @@ extension GitSource {
             }
         }
         switch outcome {
-        case .stalled:
+        case .stalled(let progress):
             throw SourceError(
                 .timedOut,
-                "\(what): no progress for \(Self.seconds(configuration.timeout)) (repository.timeout): nothing arrived from the server (stalled server, proxy or firewall?); the operation was stopped and will be retried"
+                "\(what): no progress for \(Self.seconds(configuration.timeout)) (repository.timeout), \(progress): nothing more arrived from the server (stalled server, proxy or firewall?); the operation was stopped and will be retried"
             )
         case .overran:
             throw SourceError(

@@ -1,27 +1,48 @@
 import Foundation
 
-/// Whether the network helper is still making progress, judged from outside: the bytes it
-/// moved through read(2)/write(2) and friends, sockets included (`rchar` + `wchar` in
-/// `/proc/PID/io`). libgit2 calls its transfer callback only per complete packet, and a
-/// sideband packet can be 64 KiB, so a slow but live server can go silent for libgit2 long
-/// after bytes arrive; the kernel's counters move with every byte.
+/// Whether the network helper is still making progress, judged from outside by the kernel's
+/// accounting of the one thread libgit2 runs on (the helper names it in `workerFile`): its
+/// CPU time and the times it was scheduled (`/proc/PID/task/TID/schedstat`). A thread blocked
+/// in recv(2) on a silent server is never scheduled; each arrival of data, or any work, moves
+/// both. Other threads are left out, as the runtime's own wake up on timers.
+///
+/// libgit2's transfer callback would not do: it fires once per complete sideband packet, and
+/// the helper's I/O counters (`/proc/PID/io`) miss recv(2) and see the pack written to disk
+/// only in large steps, so a slow but live server looks silent to both for many seconds.
 final class HelperProgress: @unchecked Sendable {
-    /// Seconds without a byte moved before the helper counts as stalled.
+    /// Seconds without a sign of life before the helper counts as stalled.
     let idleTimeout: Double
+    /// Where the helper writes `/proc/thread-self` of its worker thread ("PID/task/TID").
+    let workerFile: String
     // Touched only by the thread that waits for the helper.
+    private var worker: String?
     private var lastCount: UInt64?
+    private let started = Date()
     private var lastChange = Date()
     private(set) var stalled = false
 
-    init(idleTimeout: Double) {
+    init(idleTimeout: Double, workerFile: String) {
         self.idleTimeout = idleTimeout
+        self.workerFile = workerFile
+    }
+
+    /// For messages: "its last sign of life 6 s after it started".
+    var summary: String {
+        "its last sign of life \(Int(lastChange.timeIntervalSince(started).rounded())) s after it started"
     }
 
     /// For `ChildProcess.run(keepWaiting:)`: false once nothing moved for `idleTimeout`.
     func keepWaiting(_ pid: pid_t) -> Bool {
         let now = Date()
+        if worker == nil, let text = try? String(contentsOfFile: workerFile, encoding: .utf8),
+            text.hasPrefix("\(pid)/task/")
+        {
+            worker = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // Before the helper named its worker (its first milliseconds), the process's own counts.
+        let path = "/proc/" + (worker ?? "\(pid)") + "/schedstat"
         // Unreadable (the child is exiting): no verdict, the overall deadline still applies.
-        guard let count = Self.bytesMoved(pid) else { return true }
+        guard let count = Self.schedulerCount(path) else { return true }
         if count != lastCount {
             lastCount = count
             lastChange = now
@@ -34,19 +55,21 @@ final class HelperProgress: @unchecked Sendable {
         return true
     }
 
-    /// `rchar + wchar` of the process, or nil when its `/proc/PID/io` cannot be read.
-    static func bytesMoved(_ pid: pid_t) -> UInt64? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/io") else { return nil }
-        var total: UInt64 = 0
-        var found = 0
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: ":", maxSplits: 1)
-            guard parts.count == 2, parts[0] == "rchar" || parts[0] == "wchar",
-                let value = UInt64(parts[1].trimmingCharacters(in: .whitespaces))
-            else { continue }
-            total &+= value
-            found += 1
+    /// Nanoseconds on the CPU plus times scheduled, from a `schedstat` file.
+    static func schedulerCount(_ path: String) -> UInt64? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let fields = String(decoding: data, as: UTF8.self).split(separator: " ").compactMap {
+            UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return found == 2 ? total : nil
+        guard fields.count == 3 else { return nil }
+        return fields[0] &+ fields[2]
+    }
+
+    /// In the helper: names the calling thread, on which libgit2 will run, for the parent.
+    static func nameWorkerThread() {
+        guard let file = ProcessInfo.processInfo.environment[RemoteHelperProcess.workerFileVariable],
+            let thread = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
+        else { return }
+        try? thread.write(toFile: file, atomically: true, encoding: .utf8)
     }
 }

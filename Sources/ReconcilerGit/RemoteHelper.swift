@@ -18,6 +18,8 @@ public enum RemoteHelper {
     static let configureProcessOnce: Void = configureProcess(caFile: nil)
 
     public static func perform(_ request: RemoteRequest) -> RemoteResponse {
+        // libgit2 runs on this thread: the parent watches it for signs of life.
+        HelperProgress.nameWorkerThread()
         guard var url = GitURL(request.url) else {
             return RemoteResponse(
                 failure: RemoteFailure(

@@ -40,11 +40,13 @@ struct RemoteHelperProcess {
 
     /// The environment variable that hands the helper the URL's password.
     static let urlPasswordVariable = "RECONCILER_GIT_URL_PASSWORD"
+    /// The environment variable naming the file where the helper names its worker thread.
+    static let workerFileVariable = "RECONCILER_GIT_WORKER_FILE"
 
     enum Outcome {
         case answered(RemoteResponse)
-        /// Killed after `timeout` seconds without progress.
-        case stalled
+        /// Killed after `timeout` seconds without progress; `progress` says how far it got.
+        case stalled(progress: String)
         /// Killed at `overallTimeout`, although it was still making progress.
         case overran
         /// The helper died or answered nonsense; `detail` has its exit status and stderr.
@@ -77,16 +79,17 @@ struct RemoteHelperProcess {
         _ = manager.createFile(atPath: responsePath, contents: nil)
         _ = manager.createFile(atPath: errorPath, contents: nil)
 
-        let progress = HelperProgress(idleTimeout: timeout)
+        let progress = HelperProgress(idleTimeout: timeout, workerFile: scratch + "/worker")
         let termination = try ChildProcess.run(
-            launcher.executable, launcher.arguments, environment: environment(urlPassword: urlPassword),
+            launcher.executable, launcher.arguments,
+            environment: environment(urlPassword: urlPassword, workerFile: progress.workerFile),
             standardInput: requestPath,
             standardOutput: responsePath, standardError: errorPath, timeout: overallTimeout,
             keepWaiting: progress.keepWaiting)
         let output = manager.contents(atPath: responsePath) ?? Data()
         switch termination {
         case .timedOut:
-            return progress.stalled ? .stalled : .overran
+            return progress.stalled ? .stalled(progress: progress.summary) : .overran
         case .exited(0):
             if let response = try? JSONDecoder().decode(RemoteResponse.self, from: output) {
                 return .answered(response)
@@ -105,10 +108,11 @@ struct RemoteHelperProcess {
     }
 
     /// A small, explicit environment: proxies pass through (libgit2 honours them), nothing else.
-    private func environment(urlPassword: String?) -> [String: String] {
+    private func environment(urlPassword: String?, workerFile: String) -> [String: String] {
         let inherited = ProcessInfo.processInfo.environment
         var environment = ["HOME": homeDirectory, "LANG": "C.UTF-8", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
         environment[Self.urlPasswordVariable] = urlPassword
+        environment[Self.workerFileVariable] = workerFile
         for name in ["http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"] {
             environment[name] = inherited[name]
         }
