@@ -125,7 +125,7 @@ extension GitSource {
         case .overran:
             throw SourceError(
                 .timedOut,
-                "\(what): still transferring after \(Self.seconds(helperProcess.overallTimeout)), the overall limit for one operation (under the agent's 10-minute watchdog); the server is live but too slow for this repository's size; the operation was stopped and will be retried"
+                "\(what): still transferring after \(Self.seconds(helperProcess.overallTimeout)), the overall limit for one operation (as long as an image build may take); the server is live but too slow for this repository's size; the operation was stopped and will be retried"
             )
         case .crashed(let detail):
             throw SourceError(.helperFailed, "\(what): the network helper failed: \(redactingURLPasswords(detail))")

@@ -13,7 +13,7 @@ public struct GitSourceConfiguration: Sendable, Equatable {
     public var treeLimits = TreeLimits()
     /// Seconds to wait for the mirror while another process (the agent, a diff) uses it:
     /// longer than one helper run may take.
-    public var mirrorLockTimeout: Double = 600
+    public var mirrorLockTimeout: Double = 1860
 
     /// The source for a host's configuration; nil when it names no repository URL.
     public init?(repository: RepositoryConfiguration, stateDirectory: String) {

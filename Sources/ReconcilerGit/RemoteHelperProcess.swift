@@ -34,9 +34,10 @@ struct RemoteHelperProcess {
     /// Seconds without progress (no byte read or written) before the helper is killed.
     var timeout: Double
 
-    /// Seconds the helper may run in all, however steadily it moves data: 9 minutes, under
-    /// the agent unit's 10-minute watchdog (one step must end before systemd kills the agent).
-    var overallTimeout: Double { max(timeout, 540) }
+    /// Seconds the helper may run in all, however steadily it moves data: 30 minutes, as long
+    /// as an image build may take, so one step still ends before the agent's watchdog gives
+    /// up on it (35 minutes without progress).
+    var overallTimeout: Double { max(timeout, 1800) }
 
     /// The environment variable that hands the helper the URL's password.
     static let urlPasswordVariable = "RECONCILER_GIT_URL_PASSWORD"
