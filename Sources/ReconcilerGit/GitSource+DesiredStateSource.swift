@@ -18,6 +18,12 @@ extension GitSource: DesiredStateSource {
     public func exportBuildContext(
         _ context: String, dockerfile: String, at commit: String, into directory: String
     ) throws -> ExportedBuildContext {
+        try withMirrorLock { try exportHoldingLock(context, dockerfile: dockerfile, at: commit, into: directory) }
+    }
+
+    private func exportHoldingLock(
+        _ context: String, dockerfile: String, at commit: String, into directory: String
+    ) throws -> ExportedBuildContext {
         let mirror = try mirror()
         let exported = try mirror.export(path: context, at: commit, into: directory)
         let prefix = context == "." || context.isEmpty ? "" : context + "/"

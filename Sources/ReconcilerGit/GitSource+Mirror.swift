@@ -13,6 +13,7 @@ extension GitSource {
         let what = "fetch \(configuration.reference) from \(shownURLForMessages)"
         do {
             let response = try perform(request, doing: what)
+            if let maintenance = response.maintenance { logger.info("\(maintenance)") }
             for update in response.updates {
                 logger.info(
                     "fetched",
@@ -35,9 +36,12 @@ extension GitSource {
 
     /// Resolves `target` in the mirror and reads every object of its tree once per commit.
     /// A damaged mirror is discarded and cloned again; if that does not help, the error stands.
+    /// A tree over the `TreeLimits` is refused at once: cloning again would not shrink it.
     func verifiedRevision(_ target: String) throws(SourceError) -> (revision: Revision, cloned: Bool) {
         do {
             return (try readVerified(target), false)
+        } catch let error as TreeLimitExceeded {
+            throw SourceError(.commitTooLarge, "\(error); the host stays on its last good commit")
         } catch {
             logger.warning(
                 "mirror failed verification, cloning again", metadata: ["commit": "\(target)", "error": "\(error)"])
@@ -46,6 +50,8 @@ extension GitSource {
         try fetch()
         do {
             return (try readVerified(target), true)
+        } catch let error as TreeLimitExceeded {
+            throw SourceError(.commitTooLarge, "\(error); the host stays on its last good commit")
         } catch {
             throw SourceError(
                 .mirrorDamaged,
@@ -54,14 +60,15 @@ extension GitSource {
         }
     }
 
-    private func readVerified(_ target: String) throws(GitError) -> Revision {
+    private func readVerified(_ target: String) throws -> Revision {
         let mirror = try GitRepository.openBare(at: configuration.mirrorPath)
         let revision = try mirror.revision(at: target)
         let marker = configuration.verifiedMarkerPath
         let verified = (try? String(contentsOfFile: marker, encoding: .utf8))?.trimmingCharacters(
             in: .whitespacesAndNewlines)
         if verified != revision.id {
-            let summary = try MirrorVerification.verify(commit: revision.id, in: mirror)
+            let summary = try MirrorVerification.verify(
+                commit: revision.id, in: mirror, limits: configuration.treeLimits)
             logger.debug(
                 "verified commit objects",
                 metadata: ["commit": "\(revision.id)", "blobs": "\(summary.blobs)", "bytes": "\(summary.bytes)"])
@@ -102,17 +109,23 @@ extension GitSource {
 
     /// Runs one request in the helper and turns every way it can fail into a `SourceError`.
     func perform(_ request: RemoteRequest, doing what: String) throws(SourceError) -> RemoteResponse {
-        let outcome: RemoteHelperProcess.Outcome
-        do {
-            outcome = try helperProcess.run(request)
-        } catch {
-            throw SourceError(.helperFailed, "\(what): cannot start the network helper: \(error)")
+        let outcome = try withoutMirrorLock { () throws(SourceError) -> RemoteHelperProcess.Outcome in
+            do {
+                return try helperProcess.run(request)
+            } catch {
+                throw SourceError(.helperFailed, "\(what): cannot start the network helper: \(error)")
+            }
         }
         switch outcome {
-        case .timedOut:
+        case .stalled(let progress):
             throw SourceError(
                 .timedOut,
-                "\(what): no answer within \(Self.seconds(configuration.timeout)); the server accepted the connection but did not respond (stalled server, proxy or firewall?); the operation was stopped and will be retried"
+                "\(what): no progress for \(Self.seconds(configuration.timeout)) (repository.timeout), \(progress): nothing more arrived from the server (stalled server, proxy or firewall?); the operation was stopped and will be retried"
+            )
+        case .overran:
+            throw SourceError(
+                .timedOut,
+                "\(what): still transferring after \(Self.seconds(helperProcess.overallTimeout)), the overall limit for one operation (as long as an image build may take); the server is live but too slow for this repository's size; the operation was stopped and will be retried"
             )
         case .crashed(let detail):
             throw SourceError(.helperFailed, "\(what): the network helper failed: \(redactingURLPasswords(detail))")

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 public import ReconcilerCore
+import ReconcilerPOSIX
 
 /// The desired state's only way in: a bare mirror of the tracked branch, tag or commit,
 /// kept up to date through a network helper with a deadline, checked for damage and,
@@ -11,6 +12,8 @@ public final class GitSource {
     public let configuration: GitSourceConfiguration
     let helperProcess: RemoteHelperProcess
     let logger: Logger
+    /// The mirror's lock while this process holds it (see `withMirrorLock`).
+    var heldMirrorLock: FileLock?
 
     public init(
         configuration: GitSourceConfiguration, launcher: RemoteHelperLauncher = .currentExecutable(),
@@ -58,6 +61,10 @@ public final class GitSource {
     /// - Parameter lastAccepted: the commit the host runs now, to tell a fast-forward from a
     ///   rewritten history, and to skip re-verifying a commit already accepted.
     public func update(lastAccepted: String?) throws -> SourceUpdate {
+        try withMirrorLock { try updateHoldingLock(lastAccepted: lastAccepted) }
+    }
+
+    private func updateHoldingLock(lastAccepted: String?) throws -> SourceUpdate {
         var fetched = false
         let target: String
         switch configuration.reference {
@@ -84,24 +91,30 @@ public final class GitSource {
             }
             target = head
         }
-        let (revision, cloned) = try verifiedRevision(target)
-        fetched = fetched || cloned
-        let change = try classify(revision.id, lastAccepted: lastAccepted)
+        // Only the commit object and the history are read before the signature and the
+        // direction are accepted: a hostile commit's tree is never walked.
+        var signature: VerifiedSignature?
+        if let policy = configuration.signaturePolicy, target != lastAccepted {
+            signature = try verifySignature(target, policy: policy)
+        }
+        let change = try classify(target, lastAccepted: lastAccepted)
         if case .rewritten(let old) = change {
             if configuration.requireFastForward {
+                let why =
+                    configuration.repository.requireFastForward == true
+                    ? "requireFastForward is set"
+                    : "a signature policy is set, so an older or foreign signed commit is not replayed"
                 throw SourceError(
                     .historyRewritten,
-                    "the history of \(configuration.reference) was rewritten: \(revision.id) does not descend from the applied commit \(old), and requireFastForward is set; push a commit on top of \(old), or apply it by hand"
+                    "the history of \(configuration.reference) was rewritten: \(target) does not descend from the applied commit \(old), and \(why); push a commit on top of \(old), apply it by hand, or set repository.requireFastForward: false to follow rewinds"
                 )
             }
             logger.warning(
                 "history rewritten, following the new head",
-                metadata: ["commit": "\(revision.id)", "previous": "\(old)", "reference": "\(configuration.reference)"])
+                metadata: ["commit": "\(target)", "previous": "\(old)", "reference": "\(configuration.reference)"])
         }
-        var signature: VerifiedSignature?
-        if let policy = configuration.signaturePolicy, revision.id != lastAccepted {
-            signature = try verifySignature(revision.id, policy: policy)
-        }
+        let (revision, cloned) = try verifiedRevision(target)
+        fetched = fetched || cloned
         return SourceUpdate(commit: revision, change: change, fetched: fetched, signature: signature)
     }
 

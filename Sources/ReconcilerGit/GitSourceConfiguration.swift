@@ -9,6 +9,11 @@ public struct GitSourceConfiguration: Sendable, Equatable {
     public var url: String
     /// The agent's state directory; the mirror lives in `git/` below it.
     public var stateDirectory: String
+    /// How large a commit's tree may be; not in the host configuration, tests set smaller ones.
+    public var treeLimits = TreeLimits()
+    /// Seconds to wait for the mirror while another process (the agent, a diff) uses it:
+    /// longer than one helper run may take.
+    public var mirrorLockTimeout: Double = 1860
 
     /// The source for a host's configuration; nil when it names no repository URL.
     public init?(repository: RepositoryConfiguration, stateDirectory: String) {
@@ -20,7 +25,7 @@ public struct GitSourceConfiguration: Sendable, Equatable {
 
     public init(
         url: String, reference: TrackedReference = .branch("main"), credentials: GitCredentials = GitCredentials(),
-        stateDirectory: String = "/var/lib/reconciler", timeout: Double = 60, requireFastForward: Bool = false,
+        stateDirectory: String = "/var/lib/reconciler", timeout: Double = 60, requireFastForward: Bool? = nil,
         signaturePolicy: SignaturePolicy? = nil
     ) {
         repository = RepositoryConfiguration(
@@ -34,8 +39,14 @@ public struct GitSourceConfiguration: Sendable, Equatable {
     public var credentials: GitCredentials { repository.credentials }
     /// Seconds any one network operation may take before it is abandoned.
     public var timeout: Double { repository.timeout }
-    /// Refuse a branch whose new head does not descend from the last applied commit.
-    public var requireFastForward: Bool { repository.requireFastForward }
+    /// Refuse a head that does not descend from the last applied commit: as configured, and
+    /// by default when signatures are required (a replayed older or foreign signed commit),
+    /// except for a pinned commit, which the host's own configuration chose.
+    public var requireFastForward: Bool {
+        if let explicit = repository.requireFastForward { return explicit }
+        if case .commit = reference { return false }
+        return signaturePolicy != nil
+    }
     /// When set, only a head commit whose signature verifies under this policy is used.
     public var signaturePolicy: SignaturePolicy? { repository.signaturePolicy }
 

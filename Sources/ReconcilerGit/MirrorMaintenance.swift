@@ -45,8 +45,14 @@ enum MirrorMaintenance {
             }
         }
         let packs = mirrorPath + "/objects/pack"
-        for name in (try? manager.contentsOfDirectory(atPath: packs)) ?? [] where name.hasPrefix("pack_git2_") {
+        let names = Set((try? manager.contentsOfDirectory(atPath: packs)) ?? [])
+        for name in names where name.hasPrefix("pack_git2_") {
             try? manager.removeItem(atPath: packs + "/" + name)
+        }
+        // A pack whose index is gone: a compaction died between deleting the two (see MirrorCompaction).
+        for name in names where name.hasPrefix("pack-") && name.hasSuffix(".pack") {
+            let base = String(name.dropLast(".pack".count))
+            if !names.contains(base + ".idx") { try? manager.removeItem(atPath: packs + "/" + name) }
         }
         // Leftovers of an interrupted `openOrCreate`.
         let parent = (mirrorPath as NSString).deletingLastPathComponent

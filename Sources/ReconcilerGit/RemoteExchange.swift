@@ -72,6 +72,8 @@ public struct RemoteResponse: Codable, Sendable, Equatable {
     public var references: [RemoteReference] = []
     public var updates: [ReferenceUpdate] = []
     public var failure: RemoteFailure?
+    /// What the helper's housekeeping did after a fetch (mirror compaction), for the log.
+    public var maintenance: String?
 
     public init(references: [RemoteReference] = [], updates: [ReferenceUpdate] = [], failure: RemoteFailure? = nil) {
         self.references = references

@@ -18,10 +18,18 @@ public enum RemoteHelper {
     static let configureProcessOnce: Void = configureProcess(caFile: nil)
 
     public static func perform(_ request: RemoteRequest) -> RemoteResponse {
-        guard let url = GitURL(request.url) else {
+        // libgit2 runs on this thread: the parent watches it for signs of life.
+        HelperProgress.nameWorkerThread()
+        guard var url = GitURL(request.url) else {
             return RemoteResponse(
                 failure: RemoteFailure(
                     kind: .configuration, message: "'\(redactingURLPasswords(request.url))' is not a git URL or path"))
+        }
+        // The parent takes the URL's password out of the request file (see RemoteHelperProcess).
+        if url.password == nil,
+            let password = ProcessInfo.processInfo.environment[RemoteHelperProcess.urlPasswordVariable]
+        {
+            url.password = password
         }
         if url.isLocal, case let path = url.isPath ? url.rest : url.rest, !FileManager.default.fileExists(atPath: path)
         {
@@ -69,10 +77,20 @@ public enum RemoteHelper {
         defer { withExtendedLifetime(lock) {} }
         do {
             try GitRemote.fetch(into: repository, refspecs: refspecs, session: session)
-            return RemoteResponse(updates: session.updates)
         } catch {
             return RemoteResponse(updates: session.updates, failure: session.failure(for: error))
         }
+        // Housekeeping after the fetch succeeded; its failure costs speed, not the fetch.
+        var response = RemoteResponse(updates: session.updates)
+        do {
+            if let result = try MirrorCompaction.compactIfNeeded(repository, at: mirrorPath) {
+                response.maintenance =
+                    "compacted the mirror: \(result.packsBefore) packs and \(result.looseBefore) loose objects into one pack of \(result.objects) objects"
+            }
+        } catch {
+            response.maintenance = "compacting the mirror failed, it was left as it was: \(error)"
+        }
+        return response
     }
 }
 

@@ -29,6 +29,14 @@ final class RemoteSession {
         var password = url.password
         if let file = credentials.passwordFile { password = try Self.firstLine(of: file, what: "passwordFile") }
         self.password = password
+        if url.scheme == "http", password != nil, !credentials.allowInsecureHTTP {
+            let source = credentials.passwordFile.map { "the password in \($0)" } ?? "the password in the URL"
+            throw RemoteFailure(
+                kind: .configuration,
+                message:
+                    "refusing to send \(source) over plain http:// to \(url.host), where anyone on the way can read it; use https://, or set repository.credentials.allowInsecureHTTP: true if the network is trusted"
+            )
+        }
         passphrase = try credentials.sshKeyPassphraseFile.map { file throws(RemoteFailure) in
             try Self.firstLine(of: file, what: "sshKeyPassphraseFile")
         }

@@ -14,10 +14,13 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
         case certificate
         /// The tracked branch or tag is not on the remote, or the pinned commit is not reachable.
         case referenceMissing
-        /// The branch was rewritten and `requireFastForward` is set.
+        /// The branch was rewritten (or went back to an older commit) and rewinds are refused:
+        /// `requireFastForward` is set, or a signature policy is set and it is not `false`.
         case historyRewritten
         /// The local mirror is damaged and could not be repaired by cloning again.
         case mirrorDamaged
+        /// The commit's tree passes a `TreeLimits` bound (a huge file, too deep, too many entries).
+        case commitTooLarge
         /// The commit's signature is missing or not from an allowed signer.
         case signatureRefused
         /// The server answered with an error (missing repository, missing object...).
@@ -42,7 +45,8 @@ public struct SourceError: Error, Sendable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch kind {
         case .unreachable, .timedOut, .remote, .mirrorDamaged, .helperFailed, .referenceMissing: true
-        case .authentication, .certificate, .historyRewritten, .signatureRefused, .configuration: false
+        case .authentication, .certificate, .historyRewritten, .signatureRefused, .configuration, .commitTooLarge:
+            false
         }
     }
 

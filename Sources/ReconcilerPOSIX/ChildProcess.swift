@@ -21,11 +21,14 @@ public enum ChildProcess {
     /// Runs `executable` with stdin from `standardInput` (default /dev/null).
     /// - Parameters:
     ///   - standardError: a file for stderr, or nil to send it to the `standardOutput` file.
+    ///   - keepWaiting: asked about every quarter second with the child's pid; false kills
+    ///     the child as the deadline does (e.g. an idle deadline: no progress for too long).
     /// - Returns: how the child ended.
     /// - Throws: the errno of a failed posix_spawn (e.g. ENOENT for a missing executable).
     public static func run(
         _ executable: String, _ arguments: [String], environment: [String: String],
-        standardInput: String = "/dev/null", standardOutput: String, standardError: String?, timeout: Double
+        standardInput: String = "/dev/null", standardOutput: String, standardError: String?, timeout: Double,
+        keepWaiting: ((Int32) -> Bool)? = nil
     ) throws(SpawnFailure) -> Termination {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -65,13 +68,26 @@ public enum ChildProcess {
         // A thread blocked in waitpid wakes the moment the child ends; the semaphore adds the deadline.
         let waiter = Waiter(pid: pid)
         Thread.detachNewThread { waiter.wait() }
-        if waiter.done.wait(timeout: .now() + timeout) == .timedOut {
+        if !wait(for: waiter, pid: pid, timeout: timeout, keepWaiting: keepWaiting) {
             kill(-pid, SIGKILL)
             kill(pid, SIGKILL)
             waiter.done.wait()
             return .timedOut
         }
         return waiter.termination
+    }
+
+    /// Whether the child ended before `timeout` and while `keepWaiting` agreed.
+    private static func wait(
+        for waiter: Waiter, pid: pid_t, timeout: Double, keepWaiting: ((Int32) -> Bool)?
+    ) -> Bool {
+        guard let keepWaiting else { return waiter.done.wait(timeout: .now() + timeout) == .success }
+        let deadline = DispatchTime.now() + timeout
+        while true {
+            let slice = min(deadline, .now() + 0.25)
+            if waiter.done.wait(timeout: slice) == .success { return true }
+            if slice >= deadline || !keepWaiting(pid) { return false }
+        }
     }
 
     /// posix_spawn's error number, e.g. ENOENT when the executable does not exist.

@@ -25,6 +25,15 @@ struct HostConfigurationTests {
         #expect(try decode("# nothing set yet\n") == base)
     }
 
+    @Test("requireFastForward unset stays unset (the git source decides from the signers); false is kept as false")
+    func requireFastForwardKeepsUnsetApartFromFalse() throws {
+        #expect(try decode("repository: {url: /srv/hosts.git}\n").repository.requireFastForward == nil)
+        #expect(
+            try decode("repository: {url: /srv/hosts.git, requireFastForward: false}\n").repository.requireFastForward
+                == false)
+        #expect(try decode("repository: {url: /srv/hosts.git}\n").repository.credentials.allowInsecureHTTP == false)
+    }
+
     @Test func everySettingIsRead() throws {
         let text = """
             repository:
@@ -37,6 +46,7 @@ struct HostConfigurationTests {
                 username: deploy
                 sshKeyFile: /etc/reconciler/id_ed25519
                 knownHostsFile: /etc/reconciler/known_hosts
+                allowInsecureHTTP: true
               signers:
                 sshAllowedSigners: /etc/reconciler/allowed_signers
             host:
@@ -56,10 +66,11 @@ struct HostConfigurationTests {
         #expect(repository.reference == .tag("production"))
         #expect(repository.path == "hosts/desired-state")
         #expect(repository.timeout == 120)
-        #expect(repository.requireFastForward)
+        #expect(repository.requireFastForward == true)
         #expect(repository.credentials.username == "deploy")
         #expect(repository.credentials.sshKeyFile == "/etc/reconciler/id_ed25519")
         #expect(repository.credentials.knownHostsFile == "/etc/reconciler/known_hosts")
+        #expect(repository.credentials.allowInsecureHTTP)
         #expect(repository.signaturePolicy == .sshAllowedSigners(path: "/etc/reconciler/allowed_signers"))
         #expect(configuration.host == HostIdentity(name: "web7", labels: ["role": "web", "zone": "b"]))
         #expect(configuration.runtime == .docker)

@@ -45,7 +45,7 @@ struct GitSourceTransportTests {
         defer { server.stop() }
         let passwordFile = fixture.stateDirectory + "/token"
         try "s3cret-token\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
-        let credentials = GitCredentials(username: "deploy", passwordFile: passwordFile)
+        let credentials = GitCredentials(username: "deploy", passwordFile: passwordFile, allowInsecureHTTP: true)
 
         try expectFollowsCommits(fixture, fixture.source(url: server.url(for: "repo"), credentials: credentials))
         // The credentials went with the first request: no request was answered 401.

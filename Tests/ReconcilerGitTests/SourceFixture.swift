@@ -47,13 +47,14 @@ final class SourceFixture {
     func source(
         url: String? = nil, reference: TrackedReference = .branch("main"),
         credentials: GitCredentials = GitCredentials(),
-        timeout: Double = 20, requireFastForward: Bool = false, signaturePolicy: SignaturePolicy? = nil
+        timeout: Double = 20, requireFastForward: Bool? = nil, signaturePolicy: SignaturePolicy? = nil,
+        treeLimits: TreeLimits = TreeLimits()
     ) -> GitSource {
-        GitSource(
-            configuration: GitSourceConfiguration(
-                url: url ?? bare, reference: reference, credentials: credentials, stateDirectory: stateDirectory,
-                timeout: timeout, requireFastForward: requireFastForward, signaturePolicy: signaturePolicy),
-            launcher: HelperBinary.launcher)
+        var configuration = GitSourceConfiguration(
+            url: url ?? bare, reference: reference, credentials: credentials, stateDirectory: stateDirectory,
+            timeout: timeout, requireFastForward: requireFastForward, signaturePolicy: signaturePolicy)
+        configuration.treeLimits = treeLimits
+        return GitSource(configuration: configuration, launcher: HelperBinary.launcher)
     }
 
     /// The agent's mirror for the fixture's default URL (there is one per URL).

@@ -16,10 +16,14 @@ public struct GitCredentials: Codable, Sendable, Hashable {
     public var knownHostsFile: String?
     /// Extra certificate authorities (PEM) to trust for HTTPS, on top of the system's.
     public var caFile: String?
+    /// Send a password or token over plain `http://`, where anyone on the path can read it.
+    /// Refused unless set: meant for a trusted network or a local test server only.
+    public var allowInsecureHTTP = false
 
     public init(
         username: String? = nil, passwordFile: String? = nil, sshKeyFile: String? = nil,
-        sshKeyPassphraseFile: String? = nil, knownHostsFile: String? = nil, caFile: String? = nil
+        sshKeyPassphraseFile: String? = nil, knownHostsFile: String? = nil, caFile: String? = nil,
+        allowInsecureHTTP: Bool = false
     ) {
         self.username = username
         self.passwordFile = passwordFile
@@ -27,5 +31,6 @@ public struct GitCredentials: Codable, Sendable, Hashable {
         self.sshKeyPassphraseFile = sshKeyPassphraseFile
         self.knownHostsFile = knownHostsFile
         self.caFile = caFile
+        self.allowInsecureHTTP = allowInsecureHTTP
     }
 }

@@ -45,14 +45,16 @@ public struct RepositoryConfiguration: Sendable, Equatable {
     public var credentials = GitCredentials()
     /// Seconds a git network operation may take.
     public var timeout: Double = 60
-    /// Refuse a branch whose new head does not descend from the last applied commit.
-    public var requireFastForward = false
+    /// Refuse a branch whose new head does not descend from the last applied commit (a
+    /// rewritten history, a step back to an older commit). nil: refuse when a signature policy
+    /// is set (an old or foreign signed commit must not be replayed), follow otherwise.
+    public var requireFastForward: Bool?
     /// When set, only a head commit whose signature verifies under this policy is applied.
     public var signaturePolicy: SignaturePolicy?
 
     public init(
         url: String? = nil, reference: TrackedReference = .branch("main"), path: String = "desired-state",
-        credentials: GitCredentials = GitCredentials(), timeout: Double = 60, requireFastForward: Bool = false,
+        credentials: GitCredentials = GitCredentials(), timeout: Double = 60, requireFastForward: Bool? = nil,
         signaturePolicy: SignaturePolicy? = nil
     ) {
         self.url = url

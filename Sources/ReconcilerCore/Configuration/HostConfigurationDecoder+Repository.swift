@@ -6,6 +6,7 @@ extension ConfigurationReader {
     ]
     static let credentialKeys = [
         "username", "passwordFile", "sshKeyFile", "sshKeyPassphraseFile", "knownHostsFile", "caFile",
+        "allowInsecureHTTP",
     ]
     static let signerKeys = ["sshAllowedSigners", "openPGPKeyring"]
 
@@ -79,6 +80,9 @@ extension ConfigurationReader {
         file("sshKeyPassphraseFile", into: \.sshKeyPassphraseFile)
         file("knownHostsFile", into: \.knownHostsFile)
         file("caFile", into: \.caFile)
+        if let flag = fields["allowInsecureHTTP"], let value = decoder.bool(flag, at: path.key("allowInsecureHTTP")) {
+            configuration.repository.credentials.allowInsecureHTTP = value
+        }
     }
 
     /// `signers:`: exactly one trust list.
