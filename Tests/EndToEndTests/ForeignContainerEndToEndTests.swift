@@ -9,11 +9,13 @@ struct ForeignContainerEndToEndTests {
         "a container named web exists that reconciler did not create (no io.reconciler.service label); "
         + "rename the service or remove the container by hand"
 
-    /// Starts a container named `web` without our label; returns its id.
+    /// Starts a container named `web` without our label; returns its id. Output goes to a
+    /// file: conmon keeps what it inherits open, and the exec's pipe would never end.
     static func startForeignContainer(_ host: TestHost) throws -> String {
         try host.mustExec(
-            "podman", "run", "-d", "--name", "web", "--pull=never", "docker.io/library/python:3.11-slim",
-            "python3", "-m", "http.server", "9999"
+            "sh", "-c",
+            "podman run -d --name web --pull=never docker.io/library/python:3.11-slim python3 -m http.server 9999"
+                + " </dev/null >/tmp/foreign.id 2>&1 && cat /tmp/foreign.id"
         ).trimmed
     }
 
