@@ -9,14 +9,15 @@ struct ForeignContainerEndToEndTests {
         "a container named web exists that reconciler did not create (no io.reconciler.service label); "
         + "rename the service or remove the container by hand"
 
-    /// Starts a container named `web` without our label; returns its id. Output goes to a
-    /// file: conmon keeps what it inherits open, and the exec's pipe would never end.
+    /// Starts a container named `web` without our label; returns its id. Started through
+    /// systemd-run, whose unit leaves conmon running when podman exits: run directly, conmon
+    /// would keep the exec's output open and the exec would never end.
     static func startForeignContainer(_ host: TestHost) throws -> String {
         try host.mustExec(
-            "sh", "-c",
-            "podman run -d --name web --pull=never docker.io/library/python:3.11-slim python3 -m http.server 9999"
-                + " </dev/null >/tmp/foreign.id 2>&1 && cat /tmp/foreign.id"
-        ).trimmed
+            "systemd-run", "--wait", "--collect", "--quiet", "-p", "KillMode=process", "--", "/usr/bin/podman", "run",
+            "-d", "--name", "web",
+            "--pull=never", "docker.io/library/python:3.11-slim", "python3", "-m", "http.server", "9999")
+        return try host.mustExec("podman", "container", "inspect", "--format", "{{.Id}}", "web").trimmed
     }
 
     /// The container's id and whether it runs, as podman sees it now.
