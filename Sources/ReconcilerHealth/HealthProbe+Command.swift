@@ -8,7 +8,8 @@ extension HealthProbe {
         guard let name = arguments.first else { return .failure(ProbeFailure(message: "empty command")) }
         guard let executable = Self.executable(name, searchPath: searchPath) else {
             return .failure(
-                ProbeFailure(message: "\(name) was not found in PATH (\(searchPath)); install it or give its full path"))
+                ProbeFailure(message: "\(name) was not found in PATH (\(searchPath)); install it or give its full path")
+            )
         }
         let termination: ChildProcess.Termination
         do {

@@ -23,7 +23,8 @@ struct ProbeSocket {
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
         let descriptor = socket(first.pointee.ai_family, type, 0)
         guard descriptor >= 0 else {
-            return .failure(HealthProbe.ProbeFailure(message: "cannot open a socket: \(String(cString: strerror(errno)))"))
+            return .failure(
+                HealthProbe.ProbeFailure(message: "cannot open a socket: \(String(cString: strerror(errno)))"))
         }
         let socket = ProbeSocket(descriptor: descriptor, deadline: deadline)
         var code: Int32 = 0

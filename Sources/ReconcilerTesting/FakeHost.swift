@@ -97,7 +97,9 @@ public final class FakeHost: Sendable {
     public func stopBehindOurBack(_ name: String, failed: Bool = false) {
         state.withLock { state in
             state.units[name, default: Unit()].active = failed ? "failed" : "inactive"
-            if state.containers[Self.service(of: name)]?.owned != false { state.containers[Self.service(of: name)] = nil }
+            if state.containers[Self.service(of: name)]?.owned != false {
+                state.containers[Self.service(of: name)] = nil
+            }
         }
     }
 

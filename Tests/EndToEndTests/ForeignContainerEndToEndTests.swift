@@ -25,7 +25,8 @@ struct ForeignContainerEndToEndTests {
         try host.mustExec("podman", "container", "inspect", "--format", "{{.Id}} {{.State.Running}}", "web").trimmed
     }
 
-    @Test("a foreign container named like a service is left running, and the commit is refused", .timeLimit(.minutes(15)))
+    @Test(
+        "a foreign container named like a service is left running, and the commit is refused", .timeLimit(.minutes(15)))
     func aForeignContainerIsLeftRunningAndTheCommitRefused() throws {
         let host = try TestHost.bootFresh("e2e-foreign")
         let work = ConvergeEndToEndTests.work

@@ -47,7 +47,9 @@ struct ContainerOwnershipTests {
         #expect(plan.refusals.isEmpty)
     }
 
-    @Test("no line of a rendered unit can remove or replace a container only by its name", arguments: ContainerRuntime.allCases)
+    @Test(
+        "no line of a rendered unit can remove or replace a container only by its name",
+        arguments: ContainerRuntime.allCases)
     func unitsTouchOnlyLabelledContainers(_ runtime: ContainerRuntime) throws {
         let unit = ServiceRenderer(runtime: runtime).render(Fixtures.blog, image: "localhost/reconciler/blog:0a1b")
         let exec = unit.contents.split(separator: "\n").filter { $0.hasPrefix("Exec") }

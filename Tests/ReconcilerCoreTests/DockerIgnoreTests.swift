@@ -52,7 +52,10 @@ struct DockerIgnoreTests {
         arguments: [
             (String(repeating: "*a", count: 14) + "*b", String(repeating: "a", count: 60)),
             (String(repeating: "**/a/", count: 14) + "b", Array(repeating: "a", count: 60).joined(separator: "/")),
-            (String(repeating: "**/*a/", count: 10) + "*b", Array(repeating: "aaaaaaaa", count: 30).joined(separator: "/")),
+            (
+                String(repeating: "**/*a/", count: 10) + "*b",
+                Array(repeating: "aaaaaaaa", count: 30).joined(separator: "/")
+            ),
         ])
     func aPathologicalPatternIsMatchedInLinearTime(pattern: String, path: String) {
         let rules = DockerIgnore(pattern)

@@ -21,6 +21,8 @@ struct ForeignContainerTests {
                     + "rename the service or remove the container by hand") == true)
         #expect(engine.host.files.isEmpty)
         #expect(!engine.host.operations.contains { $0.hasPrefix("build") || $0.hasPrefix("start") })
-        #expect(engine.host.container("blog") == ObservedContainer(name: "blog", imageID: "foreign", running: true, owned: false))
+        #expect(
+            engine.host.container("blog")
+                == ObservedContainer(name: "blog", imageID: "foreign", running: true, owned: false))
     }
 }

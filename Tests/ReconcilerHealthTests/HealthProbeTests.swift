@@ -174,7 +174,8 @@ struct HealthProbeTests {
         #expect(outcome.detail.hasSuffix("did not end within 1 s and was killed"), "\(outcome.detail)")
         #expect(elapsed < 2, "took \(elapsed) s")
         // The background sleep was in the command's process group: it is gone (or a zombie).
-        let pid = try #require(Int32(String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         var gone = false
         for _ in 0..<50 where !gone {
             let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""

@@ -76,7 +76,9 @@ public struct DockerIgnore: Sendable, Equatable {
     /// `*`, `?` and literal characters within one path component (character classes are rare
     /// in ignore files and taken literally).
     static func glob(_ pattern: [Unicode.Scalar], _ text: [Unicode.Scalar]) -> Bool {
-        wildcardMatch(pattern.count, text.count) { pattern[$0] == "*" } matchesOne: { patternIndex, textIndex in
+        wildcardMatch(pattern.count, text.count) {
+            pattern[$0] == "*"
+        } matchesOne: { patternIndex, textIndex in
             pattern[patternIndex] == "?" || pattern[patternIndex] == text[textIndex]
         }
     }
