@@ -43,7 +43,8 @@ public struct ContainerEngine: Sendable {
         return image.id
     }
 
-    /// The container named `name` and the image it was created from, or nil when there is none.
+    /// The container named `name`, the image it was created from and whether it carries our
+    /// label, or nil when there is none.
     public func container(named name: String) throws -> ObservedContainer? {
         let operation = "inspect container \(name)"
         let output = try run(["container", "inspect", name], operation: operation, timeout: inspectTimeout)
@@ -55,7 +56,9 @@ public struct ContainerEngine: Sendable {
         let containers = try decode([ContainerInspection].self, output, operation: operation)
         // Both CLIs also accept an id prefix; a container that only matched that way is not ours.
         guard let container = containers.first(where: { $0.plainName == name }) else { return nil }
-        return ObservedContainer(name: name, imageID: container.image, running: container.state.running)
+        // Our units label their container with the service, which is the container's name.
+        let owned = container.config?.labels?[ServiceRenderer.ownerLabel] == name
+        return ObservedContainer(name: name, imageID: container.image, running: container.state.running, owned: owned)
     }
 
     /// Removes the local image `reference` (only that tag, if the image has others).

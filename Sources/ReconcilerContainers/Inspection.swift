@@ -15,6 +15,16 @@ struct ContainerInspection: Decodable {
     /// The id of the image the container was created from.
     let image: String
     let state: State
+    let config: Config?
+
+    struct Config: Decodable {
+        /// null in docker's JSON when the container has none.
+        let labels: [String: String]?
+
+        enum CodingKeys: String, CodingKey {
+            case labels = "Labels"
+        }
+    }
 
     struct State: Decodable {
         let running: Bool
@@ -29,6 +39,7 @@ struct ContainerInspection: Decodable {
         case name = "Name"
         case image = "Image"
         case state = "State"
+        case config = "Config"
     }
 
     var plainName: String { name.hasPrefix("/") ? String(name.dropFirst()) : name }

@@ -2,11 +2,17 @@ import FoundationEssentials
 public import ReconcilerCore
 
 extension HealthProbe {
+    /// A quiet poll's probe may take this long at most, however long the check's timeout:
+    /// it asks "still healthy?", and must not hold up the agent's loop.
+    static let quietProbeSeconds = 5.0
+
     /// One probe, no retries: a poll with nothing to apply asks whether the service is
     /// still healthy, and must not wait out a failing check's whole timeout.
     public func probe(_ check: HealthCheck) -> HealthOutcome {
         let started = clock.now()
-        let result = Self.probeOnce(check.probe)
+        let parts = check.timeout.components
+        let limit = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+        let result = probeOnce(check.probe, seconds: min(limit, Self.quietProbeSeconds))
         let seconds = clock.now().timeIntervalSince(started)
         switch result {
         case .success: return HealthOutcome(passed: true, detail: "ok", seconds: seconds)

@@ -97,7 +97,16 @@ public final class FakeHost: Sendable {
     public func stopBehindOurBack(_ name: String, failed: Bool = false) {
         state.withLock { state in
             state.units[name, default: Unit()].active = failed ? "failed" : "inactive"
-            state.containers[Self.service(of: name)] = nil
+            if state.containers[Self.service(of: name)]?.owned != false {
+                state.containers[Self.service(of: name)] = nil
+            }
+        }
+    }
+
+    /// A container someone else made (no reconciler label), running under a service's name.
+    public func addForeignContainer(_ name: String) {
+        state.withLock { state in
+            state.containers[name] = ObservedContainer(name: name, imageID: "foreign", running: true, owned: false)
         }
     }
 

@@ -87,6 +87,11 @@ public struct FakeUnitManager: UnitManager {
                 throw FakeHostFailure("\(verb) \(name): Unit \(name) not found.")
             }
             let service = FakeHost.service(of: name)
+            // The unit removes only its own container; a foreign one of that name keeps it.
+            if state.containers[service]?.owned == false {
+                state.units[name]?.active = "failed"
+                throw FakeHostFailure("\(verb) \(name): the container name \(service) is already in use")
+            }
             state.containers[service] = nil
             if let message = state.failingUnits[name] {
                 state.units[name]?.active = "failed"
@@ -110,7 +115,8 @@ public struct FakeUnitManager: UnitManager {
         host.state.withLock { state in
             state.operations.append("stop \(name)")
             if state.units[name] != nil { state.units[name]?.active = "inactive" }
-            state.containers[FakeHost.service(of: name)] = nil
+            let service = FakeHost.service(of: name)
+            if state.containers[service]?.owned != false { state.containers[service] = nil }
         }
     }
 

@@ -14,7 +14,7 @@ final class PodmanFixture {
     let id = String(UUID().uuidString.lowercased().prefix(12))
     let engine = ContainerEngine(runtime: .podman, logger: Logger(label: "reconciler.tests.containers"))
     let context: String
-    private var containers: [String] = []
+    var containers: [String] = []
 
     init() throws {
         context = NSTemporaryDirectory() + "reconciler-containers-test-\(id)"

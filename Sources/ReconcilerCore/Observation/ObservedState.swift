@@ -68,16 +68,20 @@ public struct ObservedUnit: Sendable, Equatable, Codable {
     public var isEnabled: Bool { unitFileState == "enabled" || unitFileState == "enabled-runtime" }
 }
 
-/// The container a service's unit runs (named after the service, labelled as ours).
+/// The container named after a service: the one its unit runs, or one someone else made.
 public struct ObservedContainer: Sendable, Equatable, Codable {
     public var name: String
     /// The id of the image the container was created from.
     public var imageID: String
     public var running: Bool
+    /// It carries the label a rendered unit gives its container (`ServiceRenderer.ownerLabel`).
+    /// A container without it was made by someone else and must never be removed or replaced.
+    public var owned: Bool
 
-    public init(name: String, imageID: String, running: Bool) {
+    public init(name: String, imageID: String, running: Bool, owned: Bool = true) {
         self.name = name
         self.imageID = imageID
         self.running = running
+        self.owned = owned
     }
 }

@@ -35,6 +35,19 @@ extension Planner {
         return nil
     }
 
+    /// Why the service of `unit` must not start, or nil when no container holds its name or
+    /// the one that does is ours. Its unit would fail to start next to a foreign container of
+    /// the same name, and must never remove it: that container is someone else's to keep.
+    static func containerRefusal(for unit: DesiredUnit, observed: ObservedState) -> Refusal? {
+        guard let service = unit.service, let container = observed.containers[service], !container.owned else {
+            return nil
+        }
+        return Refusal(
+            unit: unit.name,
+            reason: "a container named \(service) exists that reconciler did not create "
+                + "(no \(ServiceRenderer.ownerLabel) label); rename the service or remove the container by hand")
+    }
+
     /// A unit of the inventory that the desired state no longer names, as systemd sees it.
     struct LeavingUnit {
         var name: String

@@ -26,7 +26,9 @@ public enum Planner {
         var refused: [Int] = []
         var refusedServices: Set<String> = []
         for index in units.indices {
-            if let refusal = ownershipRefusal(for: units[index], observed: current[index], inventory: inventory) {
+            if let refusal = ownershipRefusal(for: units[index], observed: current[index], inventory: inventory)
+                ?? containerRefusal(for: units[index], observed: observed)
+            {
                 refusals.append(refusal)
                 refused.append(index)
                 if let service = units[index].service { refusedServices.insert(service) }

@@ -29,7 +29,7 @@ public struct DesiredHostBuilder {
             case .build(let spec):
                 let tag: String
                 do {
-                    tag = try Self.tag(for: spec, in: tree)
+                    tag = try Self.tag(for: spec, in: tree, runtime: runtime)
                 } catch {
                     throw BuildContextError(
                         service: service.name, context: spec.context, location: service.location,
@@ -59,15 +59,15 @@ public struct DesiredHostBuilder {
     }
 
     /// The image tag: a hash of what the build can see, the git blob id of every file of the
-    /// context that `.dockerignore` lets through, plus the Dockerfile and build arguments. An
+    /// context that the runtime's ignore file lets through (`.containerignore` before
+    /// `.dockerignore` for podman, as it reads them), plus the Dockerfile and build arguments. An
     /// unchanged context keeps its tag, so it is never rebuilt and its container never
     /// restarted, even when the commit changed other files (the desired state itself).
-    static func tag(for spec: BuildSpec, in tree: any RepositoryTree) throws -> String {
+    static func tag(for spec: BuildSpec, in tree: any RepositoryTree, runtime: ContainerRuntime) throws -> String {
         let context = spec.context == "." ? "" : spec.context
         let prefix = context.isEmpty ? "" : context + "/"
-        let ignore = (try? tree.contents(of: prefix + ".dockerignore")).map {
-            DockerIgnore(String(decoding: $0, as: UTF8.self))
-        }
+        let ignore = DockerIgnore.fileNames(for: runtime).lazy.compactMap { try? tree.contents(of: prefix + $0) }
+            .first.map { DockerIgnore(String(decoding: $0, as: UTF8.self)) }
         var text = ""
         for file in try tree.files(under: context) where ignore?.includes(file.path) ?? true {
             text += "\(file.path)\u{0}\(file.id)\n"

@@ -12,6 +12,11 @@ public struct ServiceRenderer: Sendable {
         self.runtime = runtime
     }
 
+    /// The label key every container a rendered unit starts carries, with the service name as
+    /// value. Units remove only containers that carry it, and the planner refuses a service
+    /// whose name a container without it holds.
+    public static let ownerLabel = "io.reconciler.service"
+
     /// The unit for `service`, running `image` (a full image reference).
     /// - Parameter source: the repository path of the document, recorded in the ownership marker.
     public func render(_ service: ServiceSpec, image: String) -> RenderedUnit {
@@ -53,12 +58,14 @@ public struct ServiceRenderer: Sendable {
             .literal(runtime.executable), "run",
             "--name", .literal(service.name),
             cidfile,
-            "--replace", "--rm", "-d",
+            // No --replace: it would remove a container of that name that is not ours. Our own
+            // leftover is removed by label in ExecStartPre.
+            "--rm", "-d",
             "--cgroups=split", "--sdnotify=conmon",
             // The reconciler builds or pulls before it starts anything: a start must never
             // wait on a registry, and a missing image must fail loudly.
             "--pull=never",
-            "--label", .literal("io.reconciler.service=\(service.name)"),
+            "--label", .literal(ownerLabel(service)),
         ]
         run += containerOptions(service).map(ExecWord.literal)
         run.append(.literal(image))
@@ -66,12 +73,18 @@ public struct ServiceRenderer: Sendable {
         let remove: [ExecWord] = [.literal(runtime.executable), "rm", "-v", "-f", "-i", cidfile]
         // podman 4.3 leaves the cidfile behind, and `run --cidfile` refuses to start while it exists.
         let removeCidfile: [ExecWord] = ["/usr/bin/rm", "-f", .specifiers("%t/%N.cid")]
+        // Our container left over from a crash: only containers carrying the service's label go
+        // (podman 4.3 `rm --filter`), so a foreign container of the same name is never touched.
+        let removeLeftover: [ExecWord] = [
+            .literal(runtime.executable), "rm", "-v", "-f", "--filter", .literal("label=\(ownerLabel(service))"),
+        ]
         return [
             "Type=notify",
             "NotifyAccess=all",
             "Delegate=yes",
             "KillMode=mixed",
             "Environment=PODMAN_SYSTEMD_UNIT=%n",
+            "ExecStartPre=-\(SystemdEscaping.execLine(removeLeftover))",
             "ExecStartPre=-\(SystemdEscaping.execLine(removeCidfile))",
             "ExecStart=\(SystemdEscaping.execLine(run))",
             "ExecStop=\(SystemdEscaping.execLine(remove))",
@@ -88,19 +101,27 @@ public struct ServiceRenderer: Sendable {
             "--name", name,
             "--rm",
             "--pull=never",
-            "--label", .literal("io.reconciler.service=\(service.name)"),
+            "--label", .literal(ownerLabel(service)),
         ]
         run += containerOptions(service).map(ExecWord.literal)
         run.append(.literal(image))
         run += service.command.map(ExecWord.literal)
+        let pruneLeftover: [ExecWord] = [
+            docker, "container", "prune", "--force", "--filter", .literal("label=\(ownerLabel(service))"),
+        ]
         return [
             "Type=exec",
-            // A container left over from a crash would make `docker run --name` fail.
-            "ExecStartPre=-\(SystemdEscaping.execLine([docker, "rm", "-f", name]))",
+            // A stopped container left over from a crash would make `docker run --name` fail. docker
+            // cannot remove by label (`rm` takes no filter), so only stopped ones carrying our label
+            // go; `rm -f NAME` would also remove a container someone else made with that name.
+            "ExecStartPre=-\(SystemdEscaping.execLine(pruneLeftover))",
             "ExecStart=\(SystemdEscaping.execLine(run))",
             "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))",
         ]
     }
+
+    /// `io.reconciler.service=NAME`.
+    private func ownerLabel(_ service: ServiceSpec) -> String { "\(Self.ownerLabel)=\(service.name)" }
 
     /// Options both engines understand, in a fixed order so output is deterministic.
     private func containerOptions(_ service: ServiceSpec) -> [String] {
