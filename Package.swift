@@ -73,7 +73,10 @@ let package = Package(
         // cover the same behaviour on real systemd, podman, git and SQLite.
         .target(
             name: "ReconcilerTesting",
-            dependencies: ["ReconcilerCore", "ReconcilerEngine", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ReconcilerCore", "ReconcilerEngine", "ReconcilerPOSIX",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
 
@@ -123,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerPOSIXTests",
-            dependencies: ["ReconcilerPOSIX", "ReconcilerCore"],
+            dependencies: ["ReconcilerPOSIX", "ReconcilerCore", "ReconcilerTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -135,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerGitTests",
-            dependencies: ["ReconcilerGit", "ReconcilerCore"],
+            dependencies: ["ReconcilerGit", "ReconcilerCore", "ReconcilerTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -148,7 +151,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerStoreTests",
-            dependencies: ["ReconcilerStore", "ReconcilerCore"],
+            dependencies: ["ReconcilerStore", "ReconcilerCore", "ReconcilerTesting"],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -160,9 +163,9 @@ let package = Package(
             swiftSettings: upcoming
         ),
         // The project's own promises: every program it starts comes from an installed package.
-        .testTarget(name: "ProjectTests", swiftSettings: upcoming),
+        .testTarget(name: "ProjectTests", dependencies: ["ReconcilerTesting"], swiftSettings: upcoming),
         // Real systemd hosts booted by scripts/testbed; see Tests/EndToEndTests/Testbed.swift.
-        .testTarget(name: "EndToEndTests", swiftSettings: upcoming),
+        .testTarget(name: "EndToEndTests", dependencies: ["ReconcilerTesting"], swiftSettings: upcoming),
     ],
     swiftLanguageModes: [.v6]
 )

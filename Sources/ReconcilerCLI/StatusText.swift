@@ -26,7 +26,8 @@ enum StatusText {
             lines.append(field("unhealthy", error(unhealthy)))
         }
         for quarantined in summary.quarantined {
-            let reason = quarantined.reason.map { ": \($0)" } ?? ""
+            // The first line only: the whole message is the error above, or in history.
+            let reason = quarantined.reason.map { ": " + TextColumns.firstLine($0) } ?? ""
             lines.append(
                 field(
                     "quarantined",

@@ -1,6 +1,5 @@
-import Dispatch
 import Foundation
-import Glibc
+import ReconcilerPOSIX
 
 /// One run of `ssh-keygen` or `gpgv`: exit status and what it printed.
 struct ToolOutput {
@@ -40,7 +39,7 @@ struct SignatureTool {
                 tool: name, detail: "not found on PATH (\(searchPath)) or in /usr/bin; install the \(package) package"))
     }
 
-    /// Runs the tool in `workspace` with `input` (a file) as standard input.
+    /// Runs the tool with `input` (a file) as standard input; its files go in `workspace`.
     /// - Parameter environment: Added to a minimal environment (PATH, LC_ALL=C, HOME=workspace),
     ///   so the user's configuration and locale never change what the tool does or prints.
     func run(
@@ -49,49 +48,30 @@ struct SignatureTool {
         let label = "\(name)-\(UUID().uuidString.prefix(8))"
         let outputPath = "\(workspace)/\(label).out"
         let errorPath = "\(workspace)/\(label).err"
-        guard FileManager.default.createFile(atPath: outputPath, contents: nil),
-            FileManager.default.createFile(atPath: errorPath, contents: nil),
-            let output = FileHandle(forWritingAtPath: outputPath),
-            let error = FileHandle(forWritingAtPath: errorPath)
-        else { return .failure(ToolProblem(tool: name, detail: "cannot create its output files in \(workspace)")) }
-        defer {
-            try? output.close()
-            try? error.close()
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: workspace)
-        process.environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": workspace]
+        let environment = ["PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": workspace]
             .merging(environment) { _, new in new }
-        process.standardOutput = output
-        process.standardError = error
-        if let input {
-            guard let handle = FileHandle(forReadingAtPath: input) else {
-                return .failure(ToolProblem(tool: name, detail: "cannot open its input \(input)"))
-            }
-            process.standardInput = handle
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
+        // posix_spawn, not Foundation's Process: on this toolchain Process.run() can crash
+        // reading /proc/self/fd (an over-read of each directory entry).
+        let termination: ChildProcess.Termination
         do {
-            try process.run()
+            termination = try ChildProcess.run(
+                path, arguments, environment: environment, standardInput: input ?? "/dev/null",
+                standardOutput: outputPath, standardError: errorPath, timeout: Self.timeLimit)
         } catch {
             return .failure(ToolProblem(tool: name, detail: "cannot start \(path): \(error)"))
-        }
-        if finished.wait(timeout: .now() + Self.timeLimit) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
-            return .failure(ToolProblem(tool: name, detail: "no answer within \(Int(Self.timeLimit)) s, killed"))
         }
         let read = { (file: String) in
             (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         }
-        return .success(
-            ToolOutput(
-                status: process.terminationStatus, standardOutput: read(outputPath), standardError: read(errorPath)))
+        switch termination {
+        case .exited(let status):
+            return .success(
+                ToolOutput(status: status, standardOutput: read(outputPath), standardError: read(errorPath)))
+        case .signaled(let signal):
+            return .failure(ToolProblem(tool: name, detail: "killed by signal \(signal)"))
+        case .timedOut:
+            return .failure(ToolProblem(tool: name, detail: "no answer within \(Int(Self.timeLimit)) s, killed"))
+        }
     }
 }
 

@@ -208,5 +208,17 @@ struct ReleaseSafetyEndToEndTests {
         let degraded = try Self.statusJSON(host)["degraded"] as? [String: Any]
         #expect((degraded?["message"] as? String)?.contains(good.prefix(12)) == true, "\(String(describing: degraded))")
         #expect(try host.mustExec("cat", "/etc/systemd/system/web.service").contains("RELEASE") == false)
+
+        // The cause was outside git: once it is fixed, a retry deploys the quarantined commit.
+        try host.writeFile("/srv/www/ok", "ok\n")
+        let retry = try host.exec("reconciler", "retry", "--log-target", "journal", timeout: 600)
+        #expect(retry.status == 0, "\(retry)")
+        #expect(retry.stdout.contains("released from the quarantine"), "\(retry)")
+        #expect(try host.mustExec("cat", "/etc/systemd/system/web.service").contains("RELEASE=2"))
+        let after = try Self.statusJSON(host)
+        #expect(after["degraded"] is NSNull, "\(after)")
+        #expect(try Self.quarantined(host).isEmpty)
+        #expect((after["release"] as? [String: Any])?["state"] as? String == "healthy", "\(after)")
+        #expect(try host.mustExec("reconciler", "history", "-n", "1").contains("  retry  "))
     }
 }

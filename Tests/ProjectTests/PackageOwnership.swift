@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerTesting
 
 /// Which Debian package provides a program on this machine, asked of dpkg.
 enum PackageOwnership {
@@ -99,16 +100,7 @@ enum PackageOwnership {
     }
 
     private static func run(_ executable: String, _ arguments: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard let run = try? ToolRun.run(executable, arguments), run.status == 0 else { return nil }
+        return run.standardOutput
     }
 }

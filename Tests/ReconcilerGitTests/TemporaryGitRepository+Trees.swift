@@ -1,5 +1,6 @@
 import Foundation
 import ReconcilerCore
+import ReconcilerTesting
 
 /// Staging helpers for trees with every entry kind: executables, symlinks, gitlinks, odd names.
 extension TemporaryGitRepository {
@@ -103,38 +104,17 @@ struct CheckoutTree: RepositoryTree {
 func runTool(
     _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
 ) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    var merged = ProcessInfo.processInfo.environment
-    merged["GIT_CONFIG_NOSYSTEM"] = "1"
-    merged["GIT_CONFIG_GLOBAL"] = "/dev/null"
-    merged["GIT_COMMITTER_NAME"] = "Test Committer"
-    merged["GIT_COMMITTER_EMAIL"] = "committer@example.org"
-    merged["GIT_AUTHOR_NAME"] = "Ada Operator"
-    merged["GIT_AUTHOR_EMAIL"] = "ada@example.org"
-    process.environment = merged.merging(environment) { _, new in new }
-    let output = Pipe()
-    let errors = Pipe()
-    let stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = stdin
-    try process.run()
-    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-    try stdin.fileHandleForWriting.close()
-    // The tools used here print far less than a pipe holds (64 KiB), so reading one pipe after
-    // the other cannot block.
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
+    let defaults = [
+        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_COMMITTER_NAME": "Test Committer",
+        "GIT_COMMITTER_EMAIL": "committer@example.org", "GIT_AUTHOR_NAME": "Ada Operator",
+        "GIT_AUTHOR_EMAIL": "ada@example.org",
+    ]
+    let run = try ToolRun.run(
+        executable, arguments, environment: defaults.merging(environment) { _, new in new }, input: input)
+    guard run.status == 0 else {
         throw CocoaError(
             .fileWriteUnknown,
-            userInfo: [
-                NSLocalizedDescriptionKey:
-                    "\(executable) \(arguments) failed: \(String(decoding: errorData, as: UTF8.self))"
-            ])
+            userInfo: [NSLocalizedDescriptionKey: "\(executable) \(arguments) failed: \(run.standardError)"])
     }
-    return String(decoding: outputData, as: UTF8.self)
+    return run.standardOutput
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ReconcilerTesting
 
 /// A throw-away repository built with the git CLI, deleted when the value is released.
 final class TemporaryGitRepository {
@@ -38,25 +39,16 @@ final class TemporaryGitRepository {
 
     @discardableResult
     func git(arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = ["-C", path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_COMMITTER_NAME"] = "Test Committer"
-        environment["GIT_COMMITTER_EMAIL"] = "committer@example.org"
-        environment["GIT_CONFIG_NOSYSTEM"] = "1"
-        environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let run = try ToolRun.run(
+            "/usr/bin/git", ["-C", path] + arguments,
+            environment: [
+                "GIT_COMMITTER_NAME": "Test Committer", "GIT_COMMITTER_EMAIL": "committer@example.org",
+                "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
+            ])
+        guard run.status == 0 else {
             throw CocoaError(
                 .fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "git \(arguments) in \(path) failed"])
         }
-        return String(decoding: data, as: UTF8.self)
+        return run.standardOutput
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ReconcilerTesting
 
 /// A full file system, for real: a small tmpfs filled to the last byte. Needs root (mount).
 final class FullTmpfs {
@@ -30,11 +31,6 @@ final class FullTmpfs {
     func freeSpace() { unlink(path + "/filler") }
 
     static func run(_ program: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        guard try ToolRun.run(program, arguments).status == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 }
