@@ -28,7 +28,7 @@ struct ForeignContainerEndToEndTests {
     @Test(
         "a foreign container named like a service is left running, and the commit is refused", .timeLimit(.minutes(15)))
     func aForeignContainerIsLeftRunningAndTheCommitRefused() throws {
-        let host = try TestHost.bootFresh("e2e-foreign")
+        let host = try TestHost.bootFresh("e2e-fcont")
         let work = ConvergeEndToEndTests.work
         try host.writeRepository(ConvergeEndToEndTests.smallServices(["web"]), to: work)
         try host.initRepository(work: work, remote: ConvergeEndToEndTests.remote)

@@ -15,11 +15,16 @@ struct ReleaseSafetyEndToEndTests {
         change(ConvergeEndToEndTests.smallServices(["web"])["desired-state/web.yaml"] ?? "")
     }
 
-    /// `web` whose command is not in the image: its start job fails.
+    /// `web` whose command is not in the image: its start job fails. It publishes another
+    /// host port: podman 4.3 sometimes leaves the DNAT rule of a container that failed to
+    /// start behind (podman#27516, still open), ahead of the next container's rule for the
+    /// same port, which would send the restored release's traffic to a dead address.
     static let webThatCannotStart = web {
         $0.replacingOccurrences(
             of: "command: [\"python3\", \"-m\", \"http.server\", \"8101\"]",
-            with: "command: [\"/usr/bin/no-such-program\"]")
+            with: "command: [\"/usr/bin/no-such-program\"]"
+        )
+        .replacingOccurrences(of: "ports: [\"8101:8101\"]", with: "ports: [\"8109:8101\"]")
     }
 
     static func statusJSON(_ host: TestHost) throws -> [String: Any] {
@@ -30,6 +35,15 @@ struct ReleaseSafetyEndToEndTests {
     static func quarantined(_ host: TestHost) throws -> [String] {
         let list = try statusJSON(host)["quarantined"] as? [[String: Any]] ?? []
         return list.compactMap { $0["commit"] as? String }
+    }
+
+    /// The service answers on the host's own port (curl inside the host, retrying while it
+    /// starts): what a client on the host gets, whatever the test machine's network does.
+    static func serves(_ host: TestHost, port: Int) throws -> Bool {
+        try host.exec(
+            "curl", "-fsS", "-o", "/dev/null", "--retry", "30", "--retry-connrefused", "--retry-delay", "1",
+            "--max-time", "60", "http://127.0.0.1:\(port)/"
+        ).status == 0
     }
 
     static func prepare(_ name: String, files: [String: String]) throws -> TestHost {
@@ -58,7 +72,7 @@ struct ReleaseSafetyEndToEndTests {
         #expect(failed.status == 1, "\(failed)")
         #expect(failed.stderr.contains("rolled back to \(good.prefix(12))"), "\(failed)")
         // The previous release serves again, and nothing of the failed one is left.
-        #expect(try HTTPProbe.waitForOK("http://\(host.address):8101/", timeout: 30) != nil)
+        #expect(try Self.serves(host, port: 8101))
         #expect(try host.mustExec("cat", "/etc/systemd/system/web.service") == goodUnit)
         #expect(try host.exec("test", "-e", "/etc/systemd/system/api.service").status != 0)
         #expect(try host.exec("podman", "container", "exists", "api").status != 0)
@@ -147,7 +161,7 @@ struct ReleaseSafetyEndToEndTests {
         #expect(next.status == 1, "\(next)")
         #expect(next.stderr.contains("rolled back to \(good.prefix(12))"), "\(next)")
         #expect(try host.mustExec("cat", "/etc/systemd/system/web.service").contains("8101"))
-        #expect(try HTTPProbe.waitForOK("http://\(host.address):8101/", timeout: 30) != nil)
+        #expect(try Self.serves(host, port: 8101))
         #expect(try Self.quarantined(host) == [bad])
     }
 
