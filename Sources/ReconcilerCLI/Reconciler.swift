@@ -7,7 +7,8 @@ public struct Reconciler: AsyncParsableCommand {
         abstract: "Converge this host's systemd units and containers to the desired state in a git repository.",
         version: ReconcilerVersion.current,
         subcommands: [
-            Run.self, Once.self, Retry.self, Diff.self, Validate.self, Render.self, Status.self, History.self,
+            Run.self, Once.self, Retry.self, Suspend.self, Resume.self, Diff.self, Validate.self, Render.self,
+            Status.self, History.self,
             Version.self,
             GitHelper.self,
         ]

@@ -19,6 +19,9 @@ enum StatusText {
         if let release = summary.release {
             lines.append(field("release", releaseLine(release)))
         }
+        if let suspended = summary.suspended {
+            lines.append(field("suspended", "since \(TextColumns.time(suspended.at)): \(suspended.message)"))
+        }
         if let degraded = summary.degraded {
             lines.append(field("degraded", error(degraded)))
         }

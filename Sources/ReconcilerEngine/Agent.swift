@@ -52,9 +52,11 @@ public final class Agent {
                 failures = 0
                 let applied = report.commit.prefix(12)
                 let result =
-                    report.degraded != nil
-                    ? "degraded, waiting for a new commit or a retry"
-                    : report.actions.isEmpty ? "in sync" : "applied \(report.actions.count) actions"
+                    report.suspended != nil
+                    ? "suspended, \(report.actions.count) actions not taken"
+                    : report.degraded != nil
+                        ? "degraded, waiting for a new commit or a retry"
+                        : report.actions.isEmpty ? "in sync" : "applied \(report.actions.count) actions"
                 reporter.status("\(applied): \(result) at \(clockText())")
                 delay = jittered(configuration.pollInterval)
             } catch {

@@ -20,6 +20,8 @@ public struct RunReport: Sendable {
     public var unhealthy: [String] = []
     /// The release this run deployed or finished verifying, when it did.
     public var release: Int64?
+    /// Why the host is suspended, when it is: the actions were planned, not taken.
+    public var suspended: String?
 }
 
 extension Reconciliation {
@@ -79,9 +81,24 @@ extension Reconciliation {
                     + plan.refusals.map { "  \($0)" }.joined(separator: "\n"),
                 commit: commit)
         }
-        let resumed = try unfinishedRelease(store, continuing: assessment)
         var report = RunReport(
             run: nil, commit: commit, actions: [], seconds: 0, healthy: [], heldBack: assessment.heldBack)
+        if let suspended = summary.suspended {
+            // Held still by an operator: observe and report, change nothing, record nothing.
+            if !plan.actions.isEmpty {
+                logger.notice(
+                    "suspended (\(suspended.message)): \(plan.actions.count) actions not taken",
+                    metadata: ["commit": "\(commit)", "drift": "\(plan.actions.count)"])
+            }
+            report.actions = plan.actions
+            report.suspended = suspended.message
+            if assessment.heldBack != commit {
+                report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
+            }
+            report.seconds = elapsed(since: started)
+            return report
+        }
+        let resumed = try unfinishedRelease(store, continuing: assessment)
         if let degraded = summary.degraded, assessment.heldBack != nil {
             // The rollback restored a release that is not healthy either: restarting it again
             // would only loop. A new commit or `reconciler retry` moves the host on.

@@ -6,7 +6,7 @@ public import ReconcilerCore
 /// applied, which was last healthy, the last error, whether the host is degraded.
 extension StateStore {
     private enum Key: String {
-        case lastApplied, lastHealthy, lastError, degraded, unhealthy
+        case lastApplied, lastHealthy, lastError, degraded, unhealthy, suspended
     }
 
     /// Notes that `commit` is applied on the host.
@@ -26,6 +26,11 @@ extension StateStore {
 
     public func clearLastError() throws {
         try clear(.lastError)
+    }
+
+    /// Suspends the host (the agent observes but changes nothing), or resumes it (nil).
+    public func setSuspended(_ reason: String?) throws {
+        if let reason { try set(.suspended, commit: nil, message: reason) } else { try clear(.suspended) }
     }
 
     /// Marks the host degraded, or clears the mark (nil).
@@ -51,6 +56,7 @@ extension StateStore {
                 case .lastApplied: summary.lastApplied = commit.map { CommitMark(commit: $0, at: at) }
                 case .lastHealthy: summary.lastHealthy = commit.map { CommitMark(commit: $0, at: at) }
                 case .lastError: summary.lastError = message.map { ErrorMark(message: $0, commit: commit, at: at) }
+                case .suspended: summary.suspended = message.map { ErrorMark(message: $0, commit: nil, at: at) }
                 case .degraded: summary.degraded = message.map { ErrorMark(message: $0, commit: commit, at: at) }
                 case .unhealthy: summary.unhealthy = message.map { ErrorMark(message: $0, commit: commit, at: at) }
                 case nil: break  // a key from a newer version: not ours to show

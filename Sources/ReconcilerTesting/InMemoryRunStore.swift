@@ -218,6 +218,11 @@ public final class InMemoryRunStore: RunStore, Sendable {
         }
     }
 
+    public func setSuspended(_ reason: String?) throws {
+        let now = clock.now()
+        try write { $0.summary.suspended = reason.map { ErrorMark(message: $0, commit: nil, at: now) } }
+    }
+
     public func setDegraded(_ message: String?, commit: String?) throws {
         let now = clock.now()
         try write { $0.summary.degraded = message.map { ErrorMark(message: $0, commit: commit, at: now) } }

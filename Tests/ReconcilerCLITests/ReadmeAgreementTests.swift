@@ -23,7 +23,9 @@ struct ReadmeAgreementTests {
         return paragraph.replacingOccurrences(of: "\n", with: " ")
     }
 
-    static let commands = ["run", "once", "retry", "diff", "validate", "render", "status", "history", "version"]
+    static let commands = [
+        "run", "once", "retry", "suspend", "resume", "diff", "validate", "render", "status", "history", "version",
+    ]
 
     static func acceptsLogOptions(_ command: String) -> Bool {
         (try? Reconciler.parseAsRoot([command, "--log-level", "debug", "--log-target", "stderr"])) != nil

@@ -118,7 +118,7 @@ struct StatusTextTests {
         #expect(
             Set(object.keys) == [
                 "host", "systemd", "failedUnits", "repository", "applied", "lastHealthy", "lastError", "release",
-                "degraded", "unhealthy", "quarantined",
+                "degraded", "unhealthy", "quarantined", "suspended",
                 "units",
             ])
         #expect(object["applied"] is NSNull)

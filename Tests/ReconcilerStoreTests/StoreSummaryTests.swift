@@ -48,8 +48,11 @@ struct StoreSummaryTests {
         try store.quarantine("c0", reason: nil)
         try store.setDegraded("down", commit: nil)
         try store.setUnhealthy("blog: down", commit: nil)
+        try store.setSuspended("incident")
+        #expect(try store.summary().suspended?.message == "incident")
 
         try store.clearLastError()
+        try store.setSuspended(nil)
         #expect(try store.releaseQuarantine(nil) == ["c0"])
         try store.setDegraded(nil, commit: nil)
         try store.setUnhealthy(nil, commit: nil)

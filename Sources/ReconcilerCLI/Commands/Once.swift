@@ -55,6 +55,7 @@ struct OnceOutput: Encodable {
     var unhealthy: [String]
     var heldBack: String?
     var degraded: String?
+    var suspended: String?
     var release: Int64?
     var seconds: Double?
     var error: ErrorOutput?
@@ -71,6 +72,8 @@ struct OnceOutput: Encodable {
                 "failed"
             } else if report?.degraded != nil {
                 "degraded"
+            } else if report?.suspended != nil {
+                "suspended"
             } else if report?.actions.isEmpty == true {
                 report?.heldBack != nil ? "held-back" : "in-sync"
             } else {
@@ -83,6 +86,7 @@ struct OnceOutput: Encodable {
         unhealthy = report?.unhealthy ?? []
         heldBack = report?.heldBack
         degraded = report?.degraded
+        suspended = report?.suspended
         release = report?.release
         seconds = report?.seconds
         self.error = error.map {
@@ -99,6 +103,14 @@ enum OnceText {
             lines.append(
                 "commit \(held.prefix(12)) is quarantined (it failed after changing the host) and is held back until a newer commit arrives or `reconciler retry`"
             )
+        }
+        if let suspended = report.suspended {
+            lines.append("suspended (\(suspended)), nothing was changed; `reconciler resume` lets runs act again")
+            if !report.actions.isEmpty {
+                lines.append("drift, \(report.actions.count) actions not taken:")
+                lines += report.actions.map { "  \($0)" }
+            }
+            return lines.joined(separator: "\n")
         }
         if let degraded = report.degraded {
             lines.append("degraded, nothing was changed: \(degraded)")

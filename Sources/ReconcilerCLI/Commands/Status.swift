@@ -69,7 +69,7 @@ struct StatusReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case host, systemd, failedUnits, repository, applied, lastHealthy, lastError, release, degraded, unhealthy,
-            quarantined, units
+            quarantined, suspended, units
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -87,6 +87,7 @@ struct StatusReport: Encodable {
         try container.encode(status.summary.degraded, forKey: .degraded)
         try container.encode(status.summary.unhealthy, forKey: .unhealthy)
         try container.encode(status.summary.quarantined, forKey: .quarantined)
+        try container.encode(status.summary.suspended, forKey: .suspended)
         try container.encode(status.units, forKey: .units)
     }
 }

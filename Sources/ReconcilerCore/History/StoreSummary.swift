@@ -56,6 +56,8 @@ public struct StoreSummary: Sendable, Equatable, Codable {
     public var unhealthy: ErrorMark?
     /// The newest release, whatever its state.
     public var release: ReleaseRecord?
+    /// Set while an operator holds the host still (`reconciler suspend`), with the reason.
+    public var suspended: ErrorMark?
 
     public init(
         lastApplied: CommitMark? = nil,
@@ -64,7 +66,8 @@ public struct StoreSummary: Sendable, Equatable, Codable {
         quarantined: [QuarantinedCommit] = [],
         degraded: ErrorMark? = nil,
         unhealthy: ErrorMark? = nil,
-        release: ReleaseRecord? = nil
+        release: ReleaseRecord? = nil,
+        suspended: ErrorMark? = nil
     ) {
         self.lastApplied = lastApplied
         self.lastHealthy = lastHealthy
@@ -73,6 +76,7 @@ public struct StoreSummary: Sendable, Equatable, Codable {
         self.degraded = degraded
         self.unhealthy = unhealthy
         self.release = release
+        self.suspended = suspended
     }
 
     /// Whether `commit` is quarantined.

@@ -49,6 +49,8 @@ public protocol RunStore {
     /// Takes `commit` (every commit, when nil) out of the quarantine.
     /// - Returns: the commits released.
     func releaseQuarantine(_ commit: String?) throws -> [String]
+    /// Suspends the host with a reason (nil: resumes it).
+    func setSuspended(_ reason: String?) throws
     /// Marks the host degraded (nil: no longer).
     func setDegraded(_ message: String?, commit: String?) throws
     /// Notes the services found unhealthy on a poll (nil: all healthy again).
