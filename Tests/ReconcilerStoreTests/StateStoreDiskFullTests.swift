@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import ReconcilerCore
+import ReconcilerTesting
 import Testing
 
 @testable import ReconcilerStore

@@ -1,12 +1,12 @@
 import Foundation
 import Glibc
-import ReconcilerTesting
 
 /// A full file system, for real: a small tmpfs filled to the last byte. Needs root (mount).
-final class FullTmpfs {
-    let path: String
+/// Shared by the tests of every writer that must fail cleanly on a full disk.
+public final class FullTmpfs {
+    public let path: String
 
-    init(kilobytes: Int) throws {
+    public init(kilobytes: Int) throws {
         path = FileManager.default.temporaryDirectory.path + "/reconciler-full-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try Self.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=\(kilobytes)k,mode=0700", "tmpfs", path])
@@ -18,7 +18,7 @@ final class FullTmpfs {
     }
 
     /// Writes a filler file until the file system refuses another byte.
-    func fill() {
+    public func fill() {
         let descriptor = open(path + "/filler", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let block = [UInt8](repeating: 0x2E, count: 4096)
         var chunk = block.count
@@ -28,9 +28,9 @@ final class FullTmpfs {
         close(descriptor)
     }
 
-    func freeSpace() { unlink(path + "/filler") }
+    public func freeSpace() { unlink(path + "/filler") }
 
-    static func run(_ program: String, _ arguments: [String]) throws {
+    private static func run(_ program: String, _ arguments: [String]) throws {
         guard try ToolRun.run(program, arguments).status == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 }
