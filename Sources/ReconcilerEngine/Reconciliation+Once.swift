@@ -70,8 +70,8 @@ extension Reconciliation {
         store: any RunStore, recorder: RunRecorder, started: Date
     ) throws(ReconcileError) -> RunReport {
         let source = try source()
-        let assessment = try assess(source: source, store: store)
         let summary = try readSummary(store)
+        let assessment = try assess(source: source, store: store, summary: summary)
         let commit = assessment.commit.id
         let plan = assessment.plan
         if !plan.refusals.isEmpty {
@@ -92,9 +92,7 @@ extension Reconciliation {
             }
             report.actions = plan.actions
             report.suspended = suspended.message
-            if assessment.heldBack != commit {
-                report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
-            }
+            report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
             report.seconds = elapsed(since: started)
             return report
         }
@@ -113,10 +111,7 @@ extension Reconciliation {
             // In sync: no run is recorded, and nothing is written unless a mark is stale (an
             // idle sync must stay cheap, and each SQLite commit costs an fsync).
             logger.debug("in sync", metadata: ["commit": "\(commit)"])
-            // Held back with no healthy release, nothing of the commit runs: nothing to probe.
-            if assessment.heldBack != commit {
-                report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
-            }
+            report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
             if assessment.heldBack == nil || summary.lastHealthy?.commit == commit {
                 try recordSuccess(store: store, assessment: assessment, healthy: nil)
             }
@@ -142,10 +137,7 @@ extension Reconciliation {
         guard isRelease else {
             let healthy = try heal(assessment, source: source, store: store, run: run)
             report.healthy = healthy
-            if assessment.heldBack != commit {
-                report.unhealthy = try probeUnchanged(
-                    assessment, except: Set(healthy), summary: summary, store: store)
-            }
+            report.unhealthy = try probeUnchanged(assessment, except: Set(healthy), summary: summary, store: store)
             pruneHistory(store)
             report.seconds = elapsed(since: started)
             return report

@@ -6,14 +6,10 @@ extension Reconciliation {
     /// enough) and clears the degraded mark, so the next run tries the newest commit again.
     /// - Returns: the commits released.
     public func retry(_ commit: String?) throws(ReconcileError) -> [String] {
-        let lock: AnyObject
-        do {
-            lock = try ports.lock.acquire(wait: true)
-        } catch {
-            throw ReconcileError(.lock, "\(error)")
-        }
-        defer { withExtendedLifetime(lock) {} }
-        let store = try store()
+        try withRunLock { store throws(ReconcileError) in try release(commit, store: store) }
+    }
+
+    private func release(_ commit: String?, store: any RunStore) throws(ReconcileError) -> [String] {
         let summary = try readSummary(store)
         var target: String?
         if let commit {

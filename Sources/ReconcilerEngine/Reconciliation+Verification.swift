@@ -49,19 +49,28 @@ extension Reconciliation {
         return healthy
     }
 
-    /// Probes once every checked service outside `except` (those a release just verified):
-    /// one that fails is reported in `status`, not held against a commit that did not change
-    /// it. The store is written only when the set of unhealthy services changes.
+    /// The checked services outside `except` (those a release just verified) whose probe
+    /// fails now, one try each. A quarantined commit held back with no healthy release runs
+    /// nothing, so nothing of it is probed.
+    func failingChecks(_ assessment: Assessment, except: Set<String>) -> [UnhealthyService] {
+        guard assessment.heldBack != assessment.commit.id else { return [] }
+        var failing: [UnhealthyService] = []
+        for (service, check) in assessment.healthChecks where !except.contains(service) {
+            let outcome = ports.health.probe(check)
+            if !outcome.passed { failing.append(UnhealthyService(service: service, detail: outcome.detail)) }
+        }
+        return failing
+    }
+
+    /// Probes the services outside `except` (see `failingChecks`): one that fails is reported
+    /// in `status`, not held against a commit that did not change it. The store is written
+    /// only when the set of unhealthy services changes.
     /// - Returns: the unhealthy services.
     func probeUnchanged(
         _ assessment: Assessment, except: Set<String>, summary: StoreSummary, store: any RunStore
     ) throws(ReconcileError) -> [String] {
-        var failing: [(String, String)] = []
-        for (service, check) in assessment.healthChecks where !except.contains(service) {
-            let outcome = ports.health.probe(check)
-            if !outcome.passed { failing.append((service, outcome.detail)) }
-        }
-        let message = failing.isEmpty ? nil : failing.map { "\($0.0): \($0.1)" }.joined(separator: "; ")
+        let failing = failingChecks(assessment, except: except)
+        let message = failing.isEmpty ? nil : failing.map { "\($0.service): \($0.detail)" }.joined(separator: "; ")
         if message != summary.unhealthy?.message {
             if let message {
                 logger.warning(
@@ -76,6 +85,6 @@ extension Reconciliation {
                 throw ReconcileError(.store, "cannot record the health checks: \(error)", commit: assessment.commit.id)
             }
         }
-        return failing.map(\.0)
+        return failing.map(\.service)
     }
 }

@@ -79,8 +79,9 @@ public final class Reconciliation {
     /// quarantined commit (it failed after changing the host) is not tried again: until a
     /// newer one arrives or an operator retries it, the host is held to (and healed towards)
     /// the last healthy commit, or, with none, kept free of the units the failure left.
-    func assess(source: any DesiredStateSource, store: any RunStore) throws(ReconcileError) -> Assessment {
-        let summary = try readSummary(store)
+    func assess(
+        source: any DesiredStateSource, store: any RunStore, summary: StoreSummary
+    ) throws(ReconcileError) -> Assessment {
         let update: SourceUpdate
         do {
             update = try source.update(lastAccepted: summary.lastApplied?.commit)
@@ -197,15 +198,9 @@ public final class Reconciliation {
 
     /// What `once` would do now, and why. Changes nothing on the host (the mirror may fetch).
     public func diff() throws(ReconcileError) -> Assessment {
-        var assessment = try assess(source: try source(), store: try store())
-        // A quarantined commit with no healthy release to hold to runs nothing to probe.
-        let probed = assessment.heldBack == assessment.commit.id ? [] : assessment.healthChecks
-        for (service, check) in probed {
-            let outcome = ports.health.probe(check)
-            if !outcome.passed {
-                assessment.unhealthy.append(UnhealthyService(service: service, detail: outcome.detail))
-            }
-        }
+        let store = try store()
+        var assessment = try assess(source: try source(), store: store, summary: try readSummary(store))
+        assessment.unhealthy = failingChecks(assessment, except: [])
         return assessment
     }
 }

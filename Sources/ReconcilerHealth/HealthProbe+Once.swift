@@ -10,9 +10,7 @@ extension HealthProbe {
     /// still healthy, and must not wait out a failing check's whole timeout.
     public func probe(_ check: HealthCheck) -> HealthOutcome {
         let started = clock.now()
-        let parts = check.timeout.components
-        let limit = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
-        let result = probeOnce(check.probe, seconds: min(limit, Self.quietProbeSeconds))
+        let result = probeOnce(check.probe, seconds: min(Self.seconds(check.timeout), Self.quietProbeSeconds))
         let seconds = clock.now().timeIntervalSince(started)
         switch result {
         case .success: return HealthOutcome(passed: true, detail: "ok", seconds: seconds)

@@ -28,10 +28,15 @@ public struct HealthProbe: HealthProber {
         self.searchPath = searchPath ?? inherited ?? Self.defaultSearchPath
     }
 
+    /// A check's timeout in seconds.
+    static func seconds(_ timeout: Duration) -> Double {
+        let parts = timeout.components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+
     public func wait(for check: HealthCheck) -> HealthOutcome {
         let started = clock.now()
-        let parts = check.timeout.components
-        let limit = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+        let limit = Self.seconds(check.timeout)
         var detail = "not run"
         while true {
             // A try that starts late still gets a moment: a check is never zero-length.
