@@ -89,6 +89,17 @@ struct ReleaseSafetyEndToEndTests {
         #expect(!next.stdout.contains("converged"), "\(next)")
         #expect(try host.containerStartedAt("web") == startedAt)
 
+        // `retry --no-sync` only releases the commit; the next run tries it, and it fails again.
+        let released = try host.exec("reconciler", "retry", "--no-sync", String(bad.prefix(10)))
+        #expect(released.status == 0, "\(released)")
+        #expect(released.stdout.contains("released from the quarantine"), "\(released)")
+        #expect(try Self.quarantined(host).isEmpty)
+        #expect(try host.mustExec("cat", "/etc/systemd/system/web.service") == goodUnit)
+        let retried = try host.once()
+        #expect(retried.status == 1, "\(retried)")
+        #expect(try Self.quarantined(host) == [bad])
+        #expect(try host.mustExec("cat", "/etc/systemd/system/web.service") == goodUnit)
+
         // A fixed commit deploys, and clears the quarantine.
         try host.writeFile("\(Self.work)/desired-state/web.yaml", Self.web())
         let fixed = try host.commitAll(work: Self.work, remote: Self.remote, message: "Run the server again")
@@ -222,6 +233,10 @@ struct ReleaseSafetyEndToEndTests {
         let degraded = try Self.statusJSON(host)["degraded"] as? [String: Any]
         #expect((degraded?["message"] as? String)?.contains(good.prefix(12)) == true, "\(String(describing: degraded))")
         #expect(try host.mustExec("cat", "/etc/systemd/system/web.service").contains("RELEASE") == false)
+        // diff reports the failing check as drift.
+        let drift = try host.diff()
+        #expect(drift.status == 1, "\(drift)")
+        #expect(drift.stdout.contains("unhealthy: web: "), "\(drift)")
 
         // The cause was outside git: once it is fixed, a retry deploys the quarantined commit.
         try host.writeFile("/srv/www/ok", "ok\n")

@@ -146,6 +146,25 @@ struct ReleaseTests {
         #expect(engine.repository.removedBuildDirectories.allSatisfy { $0 == "/var/lib/reconciler/build" })
     }
 
+    @Test("pruning never removes a pulled image, which other containers may share")
+    func pulledImagesAreKept() throws {
+        let engine = EngineFixture()
+        engine.configuration.retainReleases = 0
+        let cache = "docker.io/library/redis:7"
+        engine.repository.commit(DesiredFiles.blog().merging(DesiredFiles.cache(cache)) { $1 })
+        try engine.once()
+        engine.repository.commit(DesiredFiles.blog(version: "2"))
+        try engine.once()
+        for version in 3...4 {
+            engine.repository.commit(DesiredFiles.blog(version: "\(version)"))
+            try engine.once()
+        }
+
+        #expect(engine.host.images[cache] != nil)
+        #expect(!engine.host.operations.contains("remove-image \(cache)"))
+        #expect(engine.host.images.keys.filter { $0.hasPrefix("localhost/reconciler/blog:") }.count == 1)
+    }
+
     @Test("the run history is pruned to its limit")
     func historyIsPruned() throws {
         let engine = EngineFixture()

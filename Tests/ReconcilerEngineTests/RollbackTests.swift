@@ -136,6 +136,7 @@ struct RollbackTests {
 
         #expect(error?.stage == .apply)
         #expect(engine.host.operations.allSatisfy { $0.hasPrefix("build") })
+        #expect(engine.repository.removedBuildDirectories.last == "/var/lib/reconciler/build", "even after a failure")
         let summary = try engine.store.summary()
         #expect(summary.quarantined.isEmpty)
         #expect(summary.lastHealthy?.commit == good)
