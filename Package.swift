@@ -131,7 +131,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerCLITests",
-            dependencies: ["ReconcilerCLI", "ReconcilerCore", "ReconcilerEngine", "ReconcilerStore"],
+            dependencies: [
+                "ReconcilerCLI", "ReconcilerCore", "ReconcilerEngine", "ReconcilerStore", "ReconcilerTesting",
+            ],
             // Golden files are read through #filePath, not bundled.
             exclude: ["Fixtures"],
             swiftSettings: upcoming
