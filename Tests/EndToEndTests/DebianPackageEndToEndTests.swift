@@ -51,7 +51,9 @@ struct DebianPackageEndToEndTests {
         let first = try Self.buildPackage(version: "0.1.0+e2e1")
         let second = try Self.buildPackage(version: "0.1.0+e2e2")
         defer {
-            for deb in [first, second] { try? FileManager.default.removeItem(atPath: (deb as NSString).deletingLastPathComponent) }
+            for deb in [first, second] {
+                try? FileManager.default.removeItem(atPath: (deb as NSString).deletingLastPathComponent)
+            }
         }
         let host = try TestHost.bootFresh("e2e-deb")
         // bootFresh puts a binary at /usr/local/bin, ahead of /usr/bin on PATH: the package

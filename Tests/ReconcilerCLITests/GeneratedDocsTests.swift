@@ -110,7 +110,8 @@ struct GeneratedDocsTests {
     /// Runs the bash completion function on the command line `line` (cursor at its end)
     /// and returns what bash offers.
     static func bashCompletions(_ line: String) throws -> [String] {
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("reconciler-\(UUID().uuidString).bash")
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "reconciler-\(UUID().uuidString).bash")
         try Reconciler.completionScript(for: .bash).write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
         let driver = """
