@@ -21,6 +21,13 @@ struct DebianPackageEndToEndTests {
         return build.stdout.trimmed
     }
 
+    /// Runs `body` and prints how long it took, for the report of a run.
+    static func timed<T>(_ what: String, _ body: () throws -> T) rethrows -> T {
+        let start = Date()
+        defer { print("deb e2e: \(what) took \(String(format: "%.1f", Date().timeIntervalSince(start))) s") }
+        return try body()
+    }
+
     static func packageState(_ host: TestHost) throws -> String {
         try host.exec("dpkg-query", "-W", "-f", "${Status} ${Version}", "reconciler").stdout.trimmed
     }
@@ -48,7 +55,7 @@ struct DebianPackageEndToEndTests {
 
     @Test(.timeLimit(.minutes(30)))
     func theInstalledPackageConvergesTheBlogAndRemoveKeepsTheConfigThatPurgeRemoves() throws {
-        let first = try Self.buildPackage(version: "0.1.0+e2e1")
+        let first = try Self.timed("scripts/build-deb") { try Self.buildPackage(version: "0.1.0+e2e1") }
         let second = try Self.buildPackage(version: "0.1.0+e2e2")
         defer {
             for deb in [first, second] {
@@ -64,7 +71,9 @@ struct DebianPackageEndToEndTests {
 
         // Install: every file in place, root-only config, and an agent that is neither
         // enabled nor started while no repository is configured (it would crash-loop).
-        let installed = try host.exec("dpkg", "-i", "/var/tmp/reconciler-1.deb", timeout: 300)
+        let installed = try Self.timed("dpkg -i") {
+            try host.exec("dpkg", "-i", "/var/tmp/reconciler-1.deb", timeout: 300)
+        }
         #expect(installed.status == 0, "\(installed)")
         #expect(installed.stdout.contains("systemctl enable --now reconciler"), "\(installed)")
         #expect(try Self.packageState(host) == "install ok installed 0.1.0+e2e1-1")
@@ -97,13 +106,16 @@ struct DebianPackageEndToEndTests {
         // Started with systemctl, the packaged agent builds and starts the blog.
         try host.mustExec("systemctl", "enable", "--now", "reconciler.service", timeout: 120)
         let url = "http://\(host.address):\(Self.port)"
-        #expect(try HTTPProbe.waitForOK("\(url)/healthz", timeout: 900) == "ok")
+        #expect(
+            try Self.timed("the blog converging") { try HTTPProbe.waitForOK("\(url)/healthz", timeout: 900) } == "ok")
         #expect(try BlogClient(baseURL: url).index().contains("Flaskr"))
 
         // Upgrade: the edited conffile is kept without a question, the agent runs the new
         // binary and stays enabled.
         let before = try host.mustExec("systemctl", "show", "-P", "MainPID", "reconciler.service").trimmed
-        let upgraded = try host.exec("dpkg", "-i", "/var/tmp/reconciler-2.deb", timeout: 600)
+        let upgraded = try Self.timed("dpkg -i (upgrade)") {
+            try host.exec("dpkg", "-i", "/var/tmp/reconciler-2.deb", timeout: 600)
+        }
         #expect(upgraded.status == 0, "\(upgraded)")
         #expect(try Self.packageState(host) == "install ok installed 0.1.0+e2e2-1")
         #expect(try host.mustExec("cat", "/etc/reconciler/config.yaml").contains("\n  url: \(Self.remote)\n"))
@@ -118,7 +130,7 @@ struct DebianPackageEndToEndTests {
 
         // Remove: the agent stops and every packaged file goes but the config; the state
         // and the blog the agent deployed stay.
-        let removed = try host.exec("dpkg", "-r", "reconciler", timeout: 600)
+        let removed = try Self.timed("dpkg -r") { try host.exec("dpkg", "-r", "reconciler", timeout: 600) }
         #expect(removed.status == 0, "\(removed)")
         #expect(try Self.packageState(host).hasPrefix("deinstall ok config-files"))
         for file in Self.installedFiles { #expect(try !Self.exists(host, file), "\(file) is left after dpkg -r") }
@@ -129,7 +141,7 @@ struct DebianPackageEndToEndTests {
         #expect(try HTTPProbe.waitForOK("\(url)/healthz", timeout: 30) == "ok")
 
         // Purge: the configuration and the state go too.
-        let purged = try host.exec("dpkg", "-P", "reconciler", timeout: 300)
+        let purged = try Self.timed("dpkg -P") { try host.exec("dpkg", "-P", "reconciler", timeout: 300) }
         #expect(purged.status == 0, "\(purged)")
         #expect(try !Self.exists(host, "/etc/reconciler"))
         #expect(try !Self.exists(host, "/var/lib/reconciler"))
