@@ -146,6 +146,17 @@ struct DebianPackageEndToEndTests {
         #expect(try !Self.exists(host, "/etc/reconciler"))
         #expect(try !Self.exists(host, "/var/lib/reconciler"))
         #expect(try !Self.packageState(host).contains("config-files"))
+
+        // A host provisioned with its config before the package: the first install keeps
+        // that config (--force-confold answers dpkg's question) and starts the agent.
+        try host.writeFile("/etc/reconciler/config.yaml", "repository:\n  url: \(Self.remote)\npollInterval: 3s\n")
+        let provisioned = try host.exec(
+            "dpkg", "--force-confold", "-i", "/var/tmp/reconciler-1.deb", timeout: 300)
+        #expect(provisioned.status == 0, "\(provisioned)")
+        #expect(try host.mustExec("cat", "/etc/reconciler/config.yaml").hasPrefix("repository:\n  url: \(Self.remote)"))
+        #expect(try host.exec("systemctl", "is-enabled", "reconciler.service").stdout.trimmed == "enabled")
+        #expect(try host.exec("systemctl", "is-active", "reconciler.service").stdout.trimmed == "active")
+        #expect(try InstallEndToEndTests.mode(host, "/etc/reconciler") == "700")
         try host.stop()
     }
 }
