@@ -52,6 +52,16 @@ struct SecretsEndToEndTests {
 
     static func canary() -> String { "canary-\(UUID().uuidString.lowercased())" }
 
+    /// How many journal entries hold `text`, then every file under the searched places that does.
+    static func search(_ text: String, on host: TestHost) throws -> String {
+        try host.exec(
+            "sh", "-c",
+            "journalctl -o export --no-pager | grep -a -c -F \"$1\";"
+                + " grep -r -a -l -F \"$1\" /etc/systemd/system /var/lib/reconciler /var/lib/containers"
+                + " /var/tmp/ps.log /var/log 2>/dev/null; true", "sh", text
+        ).stdout
+    }
+
     @Test(.timeLimit(.minutes(20)))
     func aSecretReachesOnlyItsContainerAndRotatesAlone() throws {
         let host = try TestHost.bootFresh("e2e-secret")
@@ -95,7 +105,9 @@ struct SecretsEndToEndTests {
         #expect(try host.mustExec("stat", "-c", "%a", "/run/reconciler/secrets").trimmed == "700")
         let psLines = try host.mustExec("wc", "-l", "/var/tmp/ps.log")
         // The sampling saw the units start (conmon and podman run), so a leak there would have shown.
-        #expect(try host.exec("grep", "-q", "-e", "conmon", "-e", "podman run", "/var/tmp/ps.log").status == 0, "\(psLines)")
+        #expect(
+            try host.exec("grep", "-q", "-e", "conmon", "-e", "podman run", "/var/tmp/ps.log").status == 0, "\(psLines)"
+        )
 
         // Rotation: a new ciphertext restarts vault, and only vault.
         let plainBefore = try host.mustExec("systemctl", "show", "-p", "InvocationID,MainPID", "plain.service")
@@ -150,14 +162,17 @@ struct SecretsEndToEndTests {
                 outputs.append("\(result)")
             }
         }
+        // The search reaches where the secret would be: the same command finds the owner label
+        // in the unit file and in podman's stored container config, and the service in the journal.
+        let control = try Self.search("io.reconciler.service=vault", on: host)
+        #expect(control.contains("/etc/systemd/system/vault.service"), "\(control)")
+        #expect(control.contains("/var/lib/containers/"), "\(control)")
+        let journal = try Self.search("vault.service", on: host)
+        #expect(Int(journal.split(separator: "\n").first ?? "") ?? 0 > 0, "\(journal)")
         for canary in [first, second, third, fourth] {
             for output in outputs { #expect(!output.contains(canary), "a command printed the secret: \(output)") }
-            let found = try host.exec(
-                "sh", "-c",
-                "journalctl -o export --no-pager | grep -a -c -F \"$1\";"
-                    + " grep -r -a -l -F \"$1\" /etc/systemd/system /var/lib/reconciler /var/lib/containers"
-                    + " /var/tmp/ps.log /var/log 2>/dev/null; true", "sh", canary)
-            #expect(found.stdout.trimmed == "0", "the secret was found: \(found)")
+            let found = try Self.search(canary, on: host)
+            #expect(found.trimmed == "0", "the secret was found: \(found)")
         }
         try host.stop()
     }

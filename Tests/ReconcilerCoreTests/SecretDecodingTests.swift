@@ -11,13 +11,15 @@ struct SecretDecodingTests {
         "desired-state/secrets/web.env.age": .file(Array(binary.utf8)),
         "desired-state/secrets/token.age": .file(Array(armored.utf8)),
         "desired-state/secrets/clear.env": .file(Array("PASSWORD=hunter2\n".utf8)),
-        "desired-state/secrets/huge.age": .file(Array("age-encryption.org/v1\n".utf8) + [UInt8](repeating: 0, count: 70_000)),
+        "desired-state/secrets/huge.age": .file(
+            Array("age-encryption.org/v1\n".utf8) + [UInt8](repeating: 0, count: 70_000)),
     ]
 
     @Test("a service's secrets are decoded with their ciphertext, named after the file without .age by default")
     func decodesSecrets() throws {
         let yaml = InvalidCase.service(
-            "secrets:", "  - file: desired-state/secrets/web.env.age", "  - {file: desired-state/secrets/token.age, name: api-token}")
+            "secrets:", "  - file: desired-state/secrets/web.env.age",
+            "  - {file: desired-state/secrets/token.age, name: api-token}")
         var tree = InMemoryTree([InvalidCase.file: yaml])
         for (path, item) in Self.secretFiles { tree = tree.with(path, item) }
         let load = DesiredStateLoader.load(from: tree)

@@ -47,7 +47,9 @@ public struct DesiredHostBuilder {
                         service: service.name))
             }
         }
-        let rendered = DesiredStateRenderer(runtime: runtime, ageIdentity: ageIdentity).render(state) { references[$0.name] ?? "" }
+        let rendered = DesiredStateRenderer(runtime: runtime, ageIdentity: ageIdentity).render(state) {
+            references[$0.name] ?? ""
+        }
         let services = Dictionary(uniqueKeysWithValues: state.services.map { ($0.unitName, $0) })
         let plainUnits = Dictionary(uniqueKeysWithValues: state.units.map { ($0.name, $0) })
         let units = rendered.map { unit in

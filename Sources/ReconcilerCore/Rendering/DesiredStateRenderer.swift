@@ -11,7 +11,9 @@ public struct DesiredStateRenderer: Sendable {
 
     /// - Parameter image: the image reference each service runs (built tag or pulled ref).
     public func render(_ state: DesiredState, image: (ServiceSpec) -> String) -> [RenderedUnit] {
-        let services = state.services.map { ServiceRenderer(runtime: runtime, ageIdentity: ageIdentity).render($0, image: image($0)) }
+        let services = state.services.map {
+            ServiceRenderer(runtime: runtime, ageIdentity: ageIdentity).render($0, image: image($0))
+        }
         let units = state.units.map(UnitFileRenderer.render)
         return (services + units).sorted { $0.name < $1.name }
     }

@@ -118,7 +118,7 @@ public struct ServiceRenderer: Sendable {
             // A stopped container left over from a crash would make `docker run --name` fail. docker
             // cannot remove by label (`rm` takes no filter), so only stopped ones carrying our label
             // go; `rm -f NAME` would also remove a container someone else made with that name.
-            "ExecStartPre=-\(SystemdEscaping.execLine(pruneLeftover))",
+            "ExecStartPre=-\(SystemdEscaping.execLine(pruneLeftover))"
         ] + secretStart(service) + [
             "ExecStart=\(SystemdEscaping.execLine(run))",
             "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))",
