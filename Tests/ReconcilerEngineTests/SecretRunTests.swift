@@ -30,7 +30,7 @@ struct SecretRunTests {
     /// The blog with a secret, and a cache without one.
     static func files(token: String) -> [String: String] {
         var files = DesiredFiles.blog(withTimer: false).merging(DesiredFiles.cache()) { first, _ in first }
-        files["desired-state/blog.yaml"]! += "secrets: [{file: desired-state/secrets/token.age}]\n"
+        files["desired-state/blog.yaml", default: ""] += "secrets: [{file: desired-state/secrets/token.age}]\n"
         files["desired-state/secrets/token.age"] = "age-encryption.org/v1\n-> X25519 \(token)\n--- mac\n"
         return files
     }
