@@ -22,7 +22,8 @@ enum Composition {
             units: SystemdUnitManager(unitDirectory: configuration.unitDirectory),
             containers: ContainerEngine(runtime: configuration.runtime, logger: logger),
             health: HealthProbe(clock: clock),
-            clock: clock)
+            clock: clock,
+            secrets: AgeSecretChecker())
     }
 
     /// The git source the host follows. The engine checks first that a URL is configured.
