@@ -17,6 +17,9 @@ public struct EnginePorts {
     public var containers: any ContainerDriver
     public var health: any HealthProber
     public var clock: any WallClock
+    /// The repository URL as it may be shown and stored (any password hidden), recorded with
+    /// each run for `status`; nil records none.
+    public var shownRepositoryURL: String?
 
     public init(
         source: @escaping () throws -> any DesiredStateSource, store: @escaping () throws -> any RunStore,
