@@ -37,11 +37,15 @@ public struct ServiceSelection: Sendable, Equatable {
     /// stays when a selected unit file is written or removed: without it nothing changes.
     public func plan(_ plan: Plan, desired: DesiredHost) -> Plan {
         let services = Dictionary(desired.units.map { ($0.name, $0.service) }) { first, _ in first }
-        let wanted = Set(names)
+        // A service is selected by its name or by its unit's: its image goes with it.
+        let selectedServices = Set(
+            desired.units.filter { selects(unit: $0.name, service: $0.service) }.compactMap(\.service)
+        )
+        .union(names)
         var actions = plan.actions.filter { action in
             switch action.kind {
             case .daemonReload: return false
-            case .buildImage, .pullImage: return action.service.map(wanted.contains) ?? false
+            case .buildImage, .pullImage: return action.service.map(selectedServices.contains) ?? false
             default: return selects(unit: action.target, service: action.service ?? services[action.target] ?? nil)
             }
         }
