@@ -87,7 +87,8 @@ struct CommandLineEndToEndTests {
         #expect(unknown.stderr.contains("known: api, api.service, web, web.service"), "\(unknown)")
         // The same commit by its id: web is in sync there too.
         let pinned = try reconciler(
-            host, ["diff", "--log-target", "stderr", "web", "--repo", Self.remote, "--host", "web1", "--commit", commit])
+            host,
+            ["diff", "--log-target", "stderr", "web", "--repo", Self.remote, "--host", "web1", "--commit", commit])
         #expect(pinned.status == 0, "\(pinned)")
     }
 
@@ -135,12 +136,14 @@ struct CommandLineEndToEndTests {
             #expect(!output.contains(token) && !output.contains(password), "\(output)")
         }
 
-        let explicit = try reconciler(host, ["config", "check", "--config", "/etc/reconciler/config.yaml", "--tag", "v1"])
+        let explicit = try reconciler(
+            host, ["config", "check", "--config", "/etc/reconciler/config.yaml", "--tag", "v1"])
         #expect(explicit.status == 0, "\(explicit)")
         try host.writeFile("/etc/reconciler/config.yaml", "repository:\n  url: /srv/desired.git\n  brnch: main\n")
         let invalid = try reconciler(host, ["config", "check"])
         #expect(invalid.status == 1, "\(invalid)")
         #expect(
-            invalid.stdout.contains("/etc/reconciler/config.yaml:3:3: error: repository.brnch: unknown key"), "\(invalid)")
+            invalid.stdout.contains("/etc/reconciler/config.yaml:3:3: error: repository.brnch: unknown key"),
+            "\(invalid)")
     }
 }
