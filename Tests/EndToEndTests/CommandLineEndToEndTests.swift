@@ -58,7 +58,8 @@ struct CommandLineEndToEndTests {
         let actions = lines.filter { $0.hasPrefix("\(short): ") && $0.contains("web.service (") }
         #expect(!actions.isEmpty, "\(journal)")
         #expect(actions.allSatisfy { $0.hasSuffix(")") }, "\(actions)")
-        #expect(lines.contains("\(short): converged"), "\(journal)")
+        #expect(lines.contains("\(short): web is healthy"), "\(journal)")
+        #expect(lines.contains { $0.hasPrefix("fetched refs/tags/v1: none -> ") }, "\(journal)")
     }
 
     private func statusShowsTheLastRunsRepository(_ host: TestHost) throws {

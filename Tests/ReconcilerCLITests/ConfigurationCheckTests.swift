@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import ReconcilerCore
 import Testing
@@ -99,5 +100,34 @@ struct ConfigurationCheckTests {
         #expect(text.contains("repository.credentials.passwordFile=\(token)"))
         #expect(!text.joined().contains("pw-in-url"))
         #expect(!text.joined().contains("hunter2"))
+    }
+
+    @Test func aFileWithMistakesIsReportedByLineAndFieldWithoutSettings() throws {
+        let file = directory + "/config.yaml"
+        try "repository:\n  url: /srv/desired.git\n  brnch: main\npollInterval: soon\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+
+        let report = ConfigCheckReport(options: try HostConfigurationOptions.parse(["--config", file]))
+
+        #expect(!report.valid)
+        #expect(report.settings == nil)
+        #expect(report.diagnostics.map(\.field) == ["repository.brnch", "pollInterval"])
+        #expect(
+            report.text.contains("\(file):3:3: error: repository.brnch: unknown key 'brnch'; did you mean 'branch'?"))
+        #expect(report.text.hasSuffix("invalid: 2 errors"))
+    }
+
+    @Test func flagsOverrideTheFileInTheEffectiveSettings() throws {
+        let file = directory + "/config.yaml"
+        try "repository:\n  url: /srv/desired.git\n  branch: main\nunitDirectory: \(directory)/units\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+
+        let report = ConfigCheckReport(
+            options: try HostConfigurationOptions.parse(["--config", file, "--tag", "v2", "--host", "db1"]))
+
+        #expect(report.settings?["repository.tag"] == "v2")
+        #expect(report.settings?["repository.branch"] == nil)
+        #expect(report.settings?["host.name"] == "db1")
+        #expect(report.settings?["repository.url"] == "/srv/desired.git")
     }
 }

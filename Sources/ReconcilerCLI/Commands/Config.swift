@@ -52,6 +52,15 @@ struct ConfigCheckReport: Encodable {
 
     enum CodingKeys: String, CodingKey { case valid, file, diagnostics, settings }
 
+    /// Every key is written, as null when absent: scripts read `"settings": null` reliably.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(valid, forKey: .valid)
+        try container.encode(file, forKey: .file)
+        try container.encode(diagnostics, forKey: .diagnostics)
+        try container.encode(settings, forKey: .settings)
+    }
+
     init(options: HostConfigurationOptions) {
         let path = options.config ?? HostConfiguration.defaultPath
         var configuration = HostConfiguration(hostName: HostName.current())
