@@ -12,6 +12,9 @@ enum LogStory {
     /// The message with the short commit in front, the action's reason and the error behind,
     /// each added only when the message does not say it already.
     static func line(_ message: String, metadata: Logger.Metadata) -> String {
+        // A reason may name another commit ("differs from commit ..."): only the message's own
+        // words decide whether the commit is already said.
+        let says = { (commit: String) in message.contains(commit) }
         var text = message
         if let reason = value("reason", in: metadata), !reason.isEmpty, !text.contains(reason) {
             text += " (\(reason))"
@@ -21,7 +24,7 @@ enum LogStory {
         }
         if let commit = value("commit", in: metadata), !commit.isEmpty {
             let short = String(commit.prefix(shortCommit))
-            if !text.contains(short) { text = "\(short): \(text)" }
+            if !says(short) { text = "\(short): \(text)" }
         }
         return text
     }

@@ -46,6 +46,7 @@ struct CommandLineEndToEndTests {
         try statusShowsTheLastRunsRepository(host)
         try diffSelectsServices(host, source: source + ["--tag", "v1"], commit: tagged)
         try aPortTakenIsReportedWithTheRuntimesError(host, source: source + ["--tag", "v1"])
+        try aMissingProgramIsReportedWithTheRuntimesError(host, source: source)
         try configCheckFindsAnOpenSecretAndNeverShowsIt(host)
         try host.stop()
     }
@@ -104,6 +105,32 @@ struct CommandLineEndToEndTests {
         #expect(run.stderr.contains("start web.service"), "\(run)")
         // podman's own words, not only systemd's "failed with result".
         #expect(run.stderr.contains("address already in use"), "\(run)")
+        print("a port taken, as the operator sees it:\n\(run.stderr)")
+    }
+
+    /// A commit whose container names a program the image does not have: the runtime's own
+    /// words reach the operator, and the host goes back to the tag it ran.
+    private func aMissingProgramIsReportedWithTheRuntimesError(_ host: TestHost, source: [String]) throws {
+        try host.writeFile(
+            "\(Self.work)/desired-state/api.yaml",
+            """
+            apiVersion: reconciler/v1
+            kind: Service
+            name: api
+            image: {ref: "docker.io/library/python:3.11-slim"}
+            command: ["/no/such/program-77"]
+            restart: "no"
+
+            """)
+        try host.commitAll(work: Self.work, remote: Self.remote, message: "Broken api")
+        try host.git(Self.work, "tag", "-a", "v2", "-m", "release 2")
+        try host.git(Self.work, "push", "-q", Self.remote, "v2")
+        let run = try reconciler(host, ["once", "--log-target", "stderr", "--tag", "v2"] + source)
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("restart api.service") || run.stderr.contains("start api.service"), "\(run)")
+        #expect(run.stderr.contains("/no/such/program-77"), "\(run)")
+        #expect(run.stderr.contains("no such file or directory"), "\(run)")
+        print("a missing program, as the operator sees it:\n\(run.stderr)")
     }
 
     private func configCheckFindsAnOpenSecretAndNeverShowsIt(_ host: TestHost) throws {

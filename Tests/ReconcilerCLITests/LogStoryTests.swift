@@ -26,6 +26,11 @@ struct LogStoryTests {
                 "a1b2c3d4e5f6: run failed: exit 125"
             ),
             ("agent started", [:], "agent started"),
+            (
+                "write-unit api.service",
+                ["commit": "\(commit)", "reason": "the unit file differs from commit a1b2c3d4e5f6"],
+                "a1b2c3d4e5f6: write-unit api.service (the unit file differs from commit a1b2c3d4e5f6)"
+            ),
         ] as [(String, Logger.Metadata, String)])
     func aLineCarriesItsCommitReasonAndError(message: String, metadata: Logger.Metadata, expected: String) {
         #expect(LogStory.line(message, metadata: metadata) == expected)
