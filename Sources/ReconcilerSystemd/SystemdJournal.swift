@@ -46,7 +46,9 @@ final class SystemdJournal {
         try check("seek in the journal") { sd_journal_seek_realtime_usec(handle, since) }
         var lines: [UnitLogExcerpt.Line] = []
         while try check("read the journal", { sd_journal_next(handle) }) > 0 {
-            guard let message = field("MESSAGE") else { continue }
+            // podman's own event records ("container create ...") also land under the unit;
+            // they would crowd out its error message, and `podman events` has them.
+            guard let message = field("MESSAGE"), field("PODMAN_EVENT") == nil else { continue }
             lines.append(UnitLogExcerpt.Line(text: message, fromManager: field("_PID") == "1"))
         }
         return lines
