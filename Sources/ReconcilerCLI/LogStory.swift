@@ -9,8 +9,9 @@ enum LogStory {
     /// How many characters of a commit id a line shows, as `git log --oneline` does on big repositories.
     static let shortCommit = 12
 
-    /// The message with the short commit in front, the action's reason and the error behind,
-    /// each added only when the message does not say it already.
+    /// The message with the short commit in front and the action's reason behind, each added
+    /// only when the message does not say it already. An error is not repeated: the run's
+    /// "run failed: …" line that follows a failed step quotes it in full.
     static func line(_ message: String, metadata: Logger.Metadata) -> String {
         // A reason may name another commit ("differs from commit ..."): only the message's own
         // words decide whether the commit is already said.
@@ -18,9 +19,6 @@ enum LogStory {
         var text = message
         if let reason = value("reason", in: metadata), !reason.isEmpty, !text.contains(reason) {
             text += " (\(reason))"
-        }
-        if let error = value("error", in: metadata), !error.isEmpty, !text.contains(error) {
-            text += ": \(error)"
         }
         if let commit = value("commit", in: metadata), !commit.isEmpty {
             let short = String(commit.prefix(shortCommit))

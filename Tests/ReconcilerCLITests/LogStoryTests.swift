@@ -19,7 +19,7 @@ struct LogStoryTests {
             ("fetched a1b2c3d4e5f6", ["commit": "\(commit)"], "fetched a1b2c3d4e5f6"),
             (
                 "start web.service failed", ["commit": "\(commit)", "reason": "unit is inactive", "error": "exit 125"],
-                "a1b2c3d4e5f6: start web.service failed (unit is inactive): exit 125"
+                "a1b2c3d4e5f6: start web.service failed (unit is inactive)"
             ),
             (
                 "run failed: exit 125", ["commit": "\(commit)", "error": "exit 125"],
