@@ -133,6 +133,8 @@ let package = Package(
             name: "ReconcilerCLITests",
             dependencies: [
                 "ReconcilerCLI", "ReconcilerCore", "ReconcilerEngine", "ReconcilerStore", "ReconcilerTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             // Golden files are read through #filePath, not bundled.
             exclude: ["Fixtures"],

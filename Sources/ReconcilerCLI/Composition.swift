@@ -15,7 +15,7 @@ enum Composition {
     /// The engine's ports on this host, from its configuration.
     static func ports(_ configuration: HostConfiguration, logger: Logger) -> EnginePorts {
         let clock = SystemClock()
-        return EnginePorts(
+        var ports = EnginePorts(
             source: { try gitSource(configuration, logger: logger) },
             store: { try StateStore(stateDirectory: configuration.stateDirectory) },
             lock: StateDirectoryLock(stateDirectory: configuration.stateDirectory),
@@ -24,6 +24,8 @@ enum Composition {
             health: HealthProbe(clock: clock),
             clock: clock,
             secrets: AgeSecretChecker())
+        ports.shownRepositoryURL = configuration.repository.url.map(URLRedaction.shown)
+        return ports
     }
 
     /// The git source the host follows. The engine checks first that a URL is configured.

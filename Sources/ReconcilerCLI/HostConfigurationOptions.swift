@@ -13,6 +13,12 @@ struct HostConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: "Follow this branch (default: main).")
     var branch: String?
 
+    @Option(name: .long, help: "Follow this tag instead of a branch: moving the tag deploys.")
+    var tag: String?
+
+    @Option(name: .long, help: "Stay on this commit (its full 40-character id) instead of a branch.")
+    var commit: String?
+
     @Option(name: .long, help: "The desired-state folder inside the repository (default: desired-state).")
     var path: String?
 
@@ -24,6 +30,30 @@ struct HostConfigurationOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Allow a commit that removes every unit the reconciler owns.")
     var allowEmpty = false
+
+    func validate() throws {
+        let given = [("--branch", branch), ("--tag", tag), ("--commit", commit)].filter { $0.1 != nil }.map(\.0)
+        if given.count > 1 {
+            throw ValidationError(
+                "give at most one of --branch, --tag or --commit (found \(given.joined(separator: " and ")))")
+        }
+        for (flag, name) in [("--branch", branch), ("--tag", tag)] {
+            if let name, name.isEmpty || name.hasPrefix("-") || name.contains(" ") || name.contains("..") {
+                throw ValidationError("\(flag) '\(name)' is not a valid \(flag.dropFirst(2)) name")
+            }
+        }
+        if let commit, commit.count != 40 || !commit.allSatisfy(\.isHexDigit) {
+            throw ValidationError("--commit takes a full 40-character commit id, not '\(commit)'")
+        }
+    }
+
+    /// The reference the flags ask for, nil when none is given.
+    var reference: TrackedReference? {
+        if let branch { return .branch(branch) }
+        if let tag { return .tag(tag) }
+        if let commit { return .commit(commit.lowercased()) }
+        return nil
+    }
 
     /// Defaults, then the configuration file, then these flags.
     func load() throws -> HostConfiguration {
@@ -42,12 +72,17 @@ struct HostConfigurationOptions: ParsableArguments {
         } else if config != nil {
             throw ValidationError("the configuration file \(file) does not exist")
         }
+        applyOverrides(to: &configuration)
+        return configuration
+    }
+
+    /// The flags given, on top of the defaults and the file.
+    func applyOverrides(to configuration: inout HostConfiguration) {
         if let repo { configuration.repository.url = repo }
-        if let branch { configuration.repository.reference = .branch(branch) }
+        if let reference { configuration.repository.reference = reference }
         if let path { configuration.repository.path = path }
         if let stateDir { configuration.stateDirectory = stateDir }
         if let host { configuration.hostName = host }
         if allowEmpty { configuration.allowEmpty = true }
-        return configuration
     }
 }

@@ -15,11 +15,11 @@ enum LogBootstrap {
             if useJournal {
                 var handler = JournaldLogHandler(identifier: "reconciler")
                 handler.logLevel = level
-                return handler
+                return StoryLogHandler(inner: handler)
             }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
-            return handler
+            return StoryLogHandler(inner: handler)
         }
     }
 

@@ -8,7 +8,7 @@ public struct Reconciler: AsyncParsableCommand {
         version: ReconcilerVersion.current,
         subcommands: [
             Run.self, Once.self, Retry.self, Suspend.self, Resume.self, Diff.self, Validate.self, Render.self,
-            Status.self, History.self,
+            Status.self, History.self, Config.self,
             Version.self,
             GitHelper.self,
         ]

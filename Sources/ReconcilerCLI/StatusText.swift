@@ -80,10 +80,13 @@ enum StatusText {
     }
 
     static func repository(_ repository: RepositoryStatus) -> String {
-        if let branch = repository.branch { return "\(repository.url), branch \(branch)" }
-        if let tag = repository.tag { return "\(repository.url), tag \(tag)" }
-        if let commit = repository.commit { return "\(repository.url), commit \(TextColumns.short(commit))" }
-        return repository.url
+        let origin = repository.lastRun ? " (last run)" : ""
+        if let branch = repository.branch { return "\(repository.url), branch \(branch)\(origin)" }
+        if let tag = repository.tag { return "\(repository.url), tag \(tag)\(origin)" }
+        if let commit = repository.commit {
+            return "\(repository.url), commit \(TextColumns.short(commit))\(origin)"
+        }
+        return repository.url + origin
     }
 
     static func mark(_ mark: CommitMark) -> String {

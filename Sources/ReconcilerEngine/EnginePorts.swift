@@ -19,6 +19,9 @@ public struct EnginePorts {
     public var clock: any WallClock
     /// Whether this host can decrypt a commit's secrets.
     public var secrets: any SecretChecking
+    /// The repository URL as it may be shown and stored (any password hidden), recorded with
+    /// each run for `status`; nil records none.
+    public var shownRepositoryURL: String?
 
     public init(
         source: @escaping () throws -> any DesiredStateSource, store: @escaping () throws -> any RunStore,

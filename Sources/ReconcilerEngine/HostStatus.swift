@@ -25,6 +25,9 @@ public struct RepositoryStatus: Sendable, Equatable, Codable {
     public var branch: String?
     public var tag: String?
     public var commit: String?
+    /// True when this is the repository of the last recorded run (it may have come from
+    /// `--repo`), false when it is only the configured one.
+    public var lastRun = false
 
     public init(url: String, branch: String? = nil, tag: String? = nil, commit: String? = nil) {
         self.url = url
@@ -169,6 +172,16 @@ extension HostStatus {
 }
 
 extension RepositoryStatus {
+    /// The repository a run recorded.
+    public init(lastRun: RunRepository) {
+        if let reference = lastRun.trackedReference {
+            self.init(shownURL: lastRun.url, reference: reference)
+        } else {
+            self.init(url: lastRun.url)
+        }
+        self.lastRun = true
+    }
+
     /// - Parameter shownURL: the URL with any password already hidden.
     public init(shownURL: String, reference: TrackedReference) {
         self.init(url: shownURL)

@@ -38,6 +38,9 @@ extension Reconciliation {
         }
         defer { withExtendedLifetime(lock) {} }
         let recorder = RunRecorder(trigger: trigger)
+        recorder.repository = ports.shownRepositoryURL.map {
+            RunRepository(shownURL: $0, reference: configuration.repository.reference)
+        }
         do {
             let store = try store()
             recoverInterruptedRuns(store)
@@ -228,6 +231,8 @@ extension Reconciliation {
 final class RunRecorder {
     var store: (any RunStore)?
     let trigger: String
+    /// Noted with the run, for `status`.
+    var repository: RunRepository?
     private(set) var id: Int64?
 
     init(trigger: String) {
@@ -239,6 +244,7 @@ final class RunRecorder {
         guard let store else { throw ReconcileError(.store, "the state store is not open") }
         let id = try store.beginRun(trigger: trigger, commit: commit)
         self.id = id
+        if let repository { try store.recordRepository(repository, run: id) }
         return id
     }
 }

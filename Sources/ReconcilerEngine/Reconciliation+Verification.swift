@@ -37,13 +37,13 @@ extension Reconciliation {
                 "seconds": "\(String(format: "%.1f", outcome.seconds))",
             ]
             guard outcome.passed else {
-                logger.error("health check failed: \(outcome.detail)", metadata: metadata)
+                logger.error("health check of \(service) failed: \(outcome.detail)", metadata: metadata)
                 throw ReconcileError(
                     .health,
                     "the health check of \(service) did not pass within \(check.timeout): \(outcome.detail); see journalctl -u \(service).service",
                     commit: assessment.commit.id)
             }
-            logger.info("healthy", metadata: metadata)
+            logger.info("\(service) is healthy", metadata: metadata)
             healthy.append(service)
         }
         return healthy

@@ -15,8 +15,9 @@ extension GitSource {
             let response = try perform(request, doing: what)
             if let maintenance = response.maintenance { logger.info("\(maintenance)") }
             for update in response.updates {
+                // The refs and ids in the text too: `journalctl -o cat` shows only the message.
                 logger.info(
-                    "fetched",
+                    "fetched \(update.name): \(update.old.map { String($0.prefix(12)) } ?? "none") -> \(update.new.map { String($0.prefix(12)) } ?? "none")",
                     metadata: [
                         "ref": "\(update.name)", "old": "\(update.old ?? "none")", "new": "\(update.new ?? "none")",
                     ])

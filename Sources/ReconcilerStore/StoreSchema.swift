@@ -14,6 +14,7 @@ enum StoreSchema {
         migrator.eraseDatabaseOnSchemaChange = false
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3-run-repository", migrate: v3RunRepository)
         return migrator
     }
 
@@ -103,6 +104,17 @@ enum StoreSchema {
                 INSERT INTO quarantine (commitID, reason, at)
                     SELECT commitID, message, at FROM statusMark WHERE key = 'badCommit' AND commitID IS NOT NULL;
                 DELETE FROM statusMark WHERE key = 'badCommit';
+                """
+        )
+    }
+
+    /// The repository each run worked from, so `status` can show it when it came from
+    /// `--repo`. NULL for runs recorded before this version. The URL has its password hidden.
+    private static func v3RunRepository(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE run ADD COLUMN repository TEXT;
+                ALTER TABLE run ADD COLUMN reference TEXT;
                 """
         )
     }

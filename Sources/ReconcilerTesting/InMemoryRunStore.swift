@@ -9,6 +9,7 @@ import Synchronization
 public final class InMemoryRunStore: RunStore, Sendable {
     private struct State {
         var runs: [RunRecord] = []
+        var repositories: [Int64: RunRepository] = [:]
         var units: [String: UnitRecord] = [:]
         var images: [String: ImageRecord] = [:]
         var imageOrder: [String: Int] = [:]
@@ -94,6 +95,19 @@ public final class InMemoryRunStore: RunStore, Sendable {
                     actions: []))
             return id
         }
+    }
+
+    public func recordRepository(_ repository: RunRepository, run: Int64) throws {
+        try write { state in
+            guard state.runs.contains(where: { $0.id == run }) else {
+                throw StoreRuleViolation("there is no run \(run)")
+            }
+            state.repositories[run] = repository
+        }
+    }
+
+    public func lastRunRepository() throws -> RunRepository? {
+        try read { state in state.repositories.max { $0.key < $1.key }?.value }
     }
 
     public func recordIntent(run: Int64, actions: [PlannedAction]) throws -> [Int64] {

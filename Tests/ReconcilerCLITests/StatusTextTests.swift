@@ -130,4 +130,11 @@ struct StatusTextTests {
         let json = try JSONOutput.encode(Self.report(HostStatus(repository: nil, summary: summary, units: [])))
         #expect(json.contains(#""at" : "2024-05-01T10:00:00Z""#))
     }
+
+    @Test func theRepositoryOfTheLastRunIsMarkedSo() {
+        let recorded = RepositoryStatus(
+            lastRun: RunRepository(shownURL: "https://ada:***@git.example/ops.git", reference: .tag("production")))
+        let text = StatusText.render(Self.report(HostStatus(repository: recorded, summary: StoreSummary(), units: [])))
+        #expect(text.contains("repo:     https://ada:***@git.example/ops.git, tag production (last run)\n"), "\(text)")
+    }
 }

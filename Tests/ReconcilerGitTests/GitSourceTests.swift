@@ -113,6 +113,27 @@ struct GitSourceTests {
         #expect(second.fetched)
     }
 
+    @Test func aTagTheRemoteDoesNotHaveIsRefusedByName() throws {
+        let fixture = try SourceFixture()
+
+        let error = #expect(throws: SourceError.self) {
+            try fixture.source(reference: .tag("v9")).update(lastAccepted: nil)
+        }
+
+        #expect(error?.kind == .referenceMissing)
+        #expect(error?.message.contains("tag 'v9' is not on \(fixture.bare)") == true, "\(error?.message ?? "")")
+    }
+
+    @Test func aLightweightTagIsFollowedToItsCommit() throws {
+        let fixture = try SourceFixture()
+        let tagged = try fixture.head
+        try fixture.upstream.git("tag", "light")
+        try fixture.publish()
+        try fixture.commitAndPublish("version: 2\n")
+
+        #expect(try fixture.source(reference: .tag("light")).update(lastAccepted: nil).commit.id == tagged)
+    }
+
     @Test func aPinnedCommitNeedsNoNetworkOnceFetched() throws {
         let fixture = try SourceFixture()
         let pinned = try fixture.head

@@ -7,7 +7,13 @@ extension Reconciler {
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show how this host differs from the desired state: what `once` would do, and why.",
-            discussion: "Exits 0 when the host is in sync, 1 when it drifted, 2 on error (as diff(1)).")
+            discussion: """
+                With SERVICE names, shows only their units, containers, images and health checks. \
+                Exits 0 when the host (or the selection) is in sync, 1 when it drifted, 2 on error (as diff(1)).
+                """)
+
+        @Argument(help: "Only these services or units (default: all).")
+        var services: [String] = []
 
         @OptionGroup var host: HostConfigurationOptions
         @OptionGroup var global: GlobalOptions
@@ -21,7 +27,7 @@ extension Reconciler {
             do {
                 let configuration = try host.load()
                 let reconciliation = Composition.reconciliation(configuration, logger: logger)
-                assessment = try reconciliation.diff()
+                assessment = try select(reconciliation.diff())
             } catch let error as ReconcileError {
                 printError("reconciler diff: \(error.message)")
                 throw ExitCode(2)
@@ -49,7 +55,34 @@ extension Reconciler {
             }
             if !assessment.plan.isEmpty || !assessment.unhealthy.isEmpty { throw ExitCode(1) }
         }
+
+        /// The assessment restricted to the services asked for; all of it without names.
+        private func select(_ assessment: Assessment) throws -> Assessment {
+            guard !services.isEmpty else { return assessment }
+            let selection = ServiceSelection(names: services)
+            let unknown = selection.unknownNames(desired: assessment.desired, inventory: assessment.inventory)
+            guard unknown.isEmpty else {
+                let known = ServiceSelection.knownNames(desired: assessment.desired, inventory: assessment.inventory)
+                throw UnknownSelection(
+                    description:
+                        "no service or unit named \(unknown.map { "'\($0)'" }.joined(separator: ", ")) on this host "
+                        + "at commit \(assessment.commit.id.prefix(12)); known: "
+                        + (known.isEmpty ? "none" : known.joined(separator: ", ")))
+            }
+            var selected = assessment
+            selected.plan = selection.plan(assessment.plan, desired: assessment.desired)
+            let units = Set(
+                assessment.desired.units.filter { selection.selects(unit: $0.name, service: $0.service) }
+                    .compactMap(\.service))
+            selected.unhealthy = assessment.unhealthy.filter { units.contains($0.service) }
+            return selected
+        }
     }
+}
+
+/// `diff SERVICE…` named something the desired state and the inventory do not have.
+struct UnknownSelection: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// `diff --output json`.

@@ -14,7 +14,10 @@ extension Reconciler {
             shouldDisplay: false
         )
 
+        @OptionGroup var global: GlobalOptions
+
         func run() throws {
+            _ = global.makeLogger()
             let input = FileHandle.standardInput.readDataToEndOfFile()
             let request: RemoteRequest
             do {

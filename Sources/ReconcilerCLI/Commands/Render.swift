@@ -12,6 +12,7 @@ extension Reconciler {
                 """)
 
         @OptionGroup var source: CheckoutOptions
+        @OptionGroup var global: GlobalOptions
 
         @Option(name: .long, help: "Render for this host name (default: this machine's).")
         var host: String?
@@ -32,6 +33,7 @@ extension Reconciler {
         }
 
         func run() throws {
+            _ = global.makeLogger()
             let load = try source.load()
             guard let state = load.state, !load.hasErrors else {
                 for diagnostic in load.diagnostics { printError(diagnostic.description) }

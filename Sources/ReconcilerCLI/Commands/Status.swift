@@ -40,11 +40,16 @@ extension Reconciler {
                 metadata: ["systemd.version": "\(manager.version)", "systemd.state": "\(manager.systemState)"])
             let status: HostStatus
             do {
-                let repository = configuration.repository.url.map {
-                    RepositoryStatus(shownURL: URLRedaction.shown($0), reference: configuration.repository.reference)
-                }
+                let store = try Composition.existingStore(configuration)
+                // The last run's repository first: it is what the host runs, even from `--repo`.
+                let repository =
+                    try store?.lastRunRepository().map(RepositoryStatus.init(lastRun:))
+                    ?? configuration.repository.url.map {
+                        RepositoryStatus(
+                            shownURL: URLRedaction.shown($0), reference: configuration.repository.reference)
+                    }
                 status = try HostStatus.read(
-                    repository: repository, store: try Composition.existingStore(configuration), units: units,
+                    repository: repository, store: store, units: units,
                     containers: ContainerEngine(runtime: configuration.runtime, logger: logger))
             } catch {
                 throw CommandFailure("read the state store", cause: error)

@@ -13,11 +13,13 @@ extension Reconciler {
                 """)
 
         @OptionGroup var source: CheckoutOptions
+        @OptionGroup var global: GlobalOptions
 
         @Option(name: .long, help: "Output format: text or json.")
         var output: OutputFormat = .text
 
         func run() throws {
+            _ = global.makeLogger()
             let load = try source.load()
             let report = ValidationReport(load: load)
             switch output {

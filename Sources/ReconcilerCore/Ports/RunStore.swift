@@ -17,6 +17,10 @@ public protocol RunStore {
 
     /// Opens a run record. - Returns: its id.
     func beginRun(trigger: String, commit: String?) throws -> Int64
+    /// Notes the repository (password hidden) a run works from.
+    func recordRepository(_ repository: RunRepository, run: Int64) throws
+    /// The repository of the newest run that noted one; nil before any did.
+    func lastRunRepository() throws -> RunRepository?
     /// Records the planned actions of a run, each `intended`, before any is taken.
     /// - Returns: their ids, in order.
     func recordIntent(run: Int64, actions: [PlannedAction]) throws -> [Int64]
