@@ -67,6 +67,17 @@ struct ConfigurationCheck {
                 .error, "repository.credentials.allowInsecureHTTP",
                 "a password over plain http:// is refused; use https:// or set allowInsecureHTTP: true")
         }
+        // Optional until a commit has secrets, which this host would then refuse.
+        if FileManager.default.fileExists(atPath: configuration.ageIdentity) {
+            if let problem = Self.secretFileProblem(configuration.ageIdentity) {
+                report(.error, "ageIdentity", problem)
+            }
+        } else {
+            report(
+                .warning, "ageIdentity",
+                "\(configuration.ageIdentity) does not exist, so commits with secrets will be refused; "
+                    + "create it with age-keygen -o \(configuration.ageIdentity) if this host needs secrets")
+        }
         if let problem = Self.directoryProblem(configuration.stateDirectory, mayBeCreated: true) {
             report(.warning, "stateDirectory", problem)
         }
@@ -117,7 +128,8 @@ struct ConfigurationCheck {
             pairs.append(("host.labels.\(key)", value))
         }
         pairs += [
-            ("runtime", configuration.runtime.rawValue), ("stateDirectory", configuration.stateDirectory),
+            ("runtime", configuration.runtime.rawValue), ("ageIdentity", configuration.ageIdentity),
+            ("stateDirectory", configuration.stateDirectory),
             ("unitDirectory", configuration.unitDirectory), ("pollInterval", Self.seconds(configuration.pollInterval)),
             ("allowEmpty", "\(configuration.allowEmpty)"), ("retainReleases", "\(configuration.retainReleases)"),
             ("historyLimit", "\(configuration.historyLimit)"),

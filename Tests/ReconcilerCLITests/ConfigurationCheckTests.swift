@@ -25,6 +25,7 @@ struct ConfigurationCheckTests {
         configuration.repository.url = "https://git.example/ops.git"
         configuration.stateDirectory = directory
         configuration.unitDirectory = directory + "/units"
+        configuration.ageIdentity = secret("age-identity.txt", mode: 0o600)
         change(&configuration)
         return ConfigurationCheck(
             configuration: configuration, file: "/etc/reconciler/config.yaml", searchPath: [directory + "/bin"])
@@ -65,6 +66,17 @@ struct ConfigurationCheckTests {
                 "runtime",
             ])
         #expect(findings.last?.message.hasPrefix("docker is not installed") == true)
+    }
+
+    @Test func anAgeIdentityOthersCanReadIsAnErrorAndAMissingOneAWarning() throws {
+        let readable = secret("readable-identity.txt", mode: 0o644)
+        let error = try #require(check { $0.ageIdentity = readable }.findings().first)
+        #expect(error.severity == .error)
+        #expect(error.field == "ageIdentity")
+        #expect(error.message.hasSuffix("run chmod 600 \(readable)"))
+        let missing = try #require(check { $0.ageIdentity = directory + "/no-identity.txt" }.findings().first)
+        #expect(missing.severity == .warning)
+        #expect(missing.message.contains("commits with secrets will be refused"))
     }
 
     @Test func noRepositoryIsAnError() {
