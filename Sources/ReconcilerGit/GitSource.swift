@@ -89,7 +89,7 @@ public final class GitSource {
                 try fetch(expecting: head)
                 fetched = true
             }
-            target = head
+            target = peeledCommit(head)
         }
         // Only the commit object and the history are read before the signature and the
         // direction are accepted: a hostile commit's tree is never walked.
@@ -125,6 +125,13 @@ public final class GitSource {
         } catch {
             throw SourceError(.mirrorDamaged, "cannot open the mirror: \(error)")
         }
+    }
+
+    /// The commit an annotated tag's object names, so that the direction of history and the
+    /// signature are judged on commits. A mirror that cannot say is repaired later, by the
+    /// verification of `target`.
+    private func peeledCommit(_ id: String) -> String {
+        (try? mirror().commit(at: id).id) ?? id
     }
 
     private func classify(_ commit: String, lastAccepted: String?) throws(SourceError) -> SourceUpdate.Change {

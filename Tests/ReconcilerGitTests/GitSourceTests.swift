@@ -111,6 +111,24 @@ struct GitSourceTests {
 
         #expect(second.commit.id == moved)
         #expect(second.fetched)
+        // The tag object is peeled before judging the direction: a tag moved forward is a
+        // fast-forward, not a rewrite, and needs no fresh clone.
+        #expect(second.change == .fastForward(from: tagged))
+    }
+
+    @Test func anAnnotatedTagMovedForwardIsAcceptedWhenFastForwardsAreRequired() throws {
+        let fixture = try SourceFixture()
+        try fixture.upstream.git("tag", "-a", "v1", "-m", "release 1")
+        try fixture.publish()
+        let source = fixture.source(reference: .tag("v1"), requireFastForward: true)
+        let first = try source.update(lastAccepted: nil)
+        try fixture.commitAndPublish("version: 2\n")
+        try fixture.upstream.git("tag", "-f", "-a", "v1", "-m", "release 2")
+        try fixture.publish()
+
+        let second = try source.update(lastAccepted: first.commit.id)
+        #expect(second.commit.id == (try fixture.head))
+        #expect(second.change == .fastForward(from: first.commit.id))
     }
 
     @Test func aTagTheRemoteDoesNotHaveIsRefusedByName() throws {
