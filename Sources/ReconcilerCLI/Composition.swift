@@ -22,7 +22,14 @@ enum Composition {
             units: SystemdUnitManager(unitDirectory: configuration.unitDirectory),
             containers: ContainerEngine(runtime: configuration.runtime, logger: logger),
             health: HealthProbe(clock: clock),
-            clock: clock)
+            clock: clock, outcomes: outcomeReporters(configuration, logger: logger))
+    }
+
+    /// The metrics file and webhooks told about every run, as configured.
+    static func outcomeReporters(_ configuration: HostConfiguration, logger: Logger) -> any RunOutcomeReporting {
+        var reporters: [any RunOutcomeReporting] = []
+        if let path = configuration.metricsTextfile { reporters.append(MetricsTextfile(path: path, logger: logger)) }
+        return OutcomeReporters(reporters: reporters)
     }
 
     /// The git source the host follows. The engine checks first that a URL is configured.

@@ -17,11 +17,13 @@ public struct EnginePorts {
     public var containers: any ContainerDriver
     public var health: any HealthProber
     public var clock: any WallClock
+    /// Told how every run ended (metrics file, webhooks).
+    public var outcomes: any RunOutcomeReporting
 
     public init(
         source: @escaping () throws -> any DesiredStateSource, store: @escaping () throws -> any RunStore,
         lock: any RunLocking, units: any UnitManager, containers: any ContainerDriver, health: any HealthProber,
-        clock: any WallClock
+        clock: any WallClock, outcomes: any RunOutcomeReporting = NoRunOutcomeReporting()
     ) {
         self.source = source
         self.store = store
@@ -30,5 +32,6 @@ public struct EnginePorts {
         self.containers = containers
         self.health = health
         self.clock = clock
+        self.outcomes = outcomes
     }
 }
