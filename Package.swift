@@ -131,7 +131,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerCLITests",
-            dependencies: ["ReconcilerCLI", "ReconcilerCore", "ReconcilerEngine", "ReconcilerStore"],
+            dependencies: [
+                "ReconcilerCLI", "ReconcilerCore", "ReconcilerEngine", "ReconcilerStore", "ReconcilerTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             // Golden files are read through #filePath, not bundled.
             exclude: ["Fixtures"],
             swiftSettings: upcoming
