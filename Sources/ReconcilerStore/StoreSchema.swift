@@ -14,6 +14,7 @@ enum StoreSchema {
         migrator.eraseDatabaseOnSchemaChange = false
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3-notification-outbox", migrate: v3NotificationOutbox)
         return migrator
     }
 
@@ -103,6 +104,38 @@ enum StoreSchema {
                 INSERT INTO quarantine (commitID, reason, at)
                     SELECT commitID, message, at FROM statusMark WHERE key = 'badCommit' AND commitID IS NOT NULL;
                 DELETE FROM statusMark WHERE key = 'badCommit';
+                """
+        )
+    }
+
+    /// The webhook outbox: an event is kept until a receiver answered 2xx (or it was given
+    /// up), so it survives a receiver outage and an agent restart. `webhook` is a hash of
+    /// the URL, never the URL: it may hold a token. `notificationState` remembers whether
+    /// the host was in trouble, to tell a recovery.
+    private static func v3NotificationOutbox(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE notificationOutbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    eventID TEXT NOT NULL,
+                    webhook TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    nextAttemptAt DATETIME NOT NULL,
+                    deliveredAt DATETIME,
+                    gaveUpAt DATETIME,
+                    lastError TEXT,
+                    UNIQUE (eventID, webhook)
+                );
+                CREATE INDEX notificationOutbox_pending ON notificationOutbox(nextAttemptAt)
+                    WHERE deliveredAt IS NULL AND gaveUpAt IS NULL;
+
+                CREATE TABLE notificationState (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
                 """
         )
     }
