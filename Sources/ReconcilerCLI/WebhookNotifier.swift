@@ -64,7 +64,9 @@ final class WebhookNotifier: RunOutcomeReporting, Sendable {
                 eventID: payload.id, event: event.rawValue, body: payload.body(), webhooks: targets)
             logger.info(
                 "notification \(event.rawValue) queued for \(targets.count) webhooks",
-                metadata: ["event": "\(event.rawValue)", "event_id": "\(payload.id)", "commit": "\(outcome.commit ?? "")"])
+                metadata: [
+                    "event": "\(event.rawValue)", "event_id": "\(payload.id)", "commit": "\(outcome.commit ?? "")",
+                ])
         }
     }
 

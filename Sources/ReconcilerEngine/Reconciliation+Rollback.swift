@@ -44,7 +44,7 @@ extension Reconciliation {
                 commit: healthy)
             try? store.markRelease(release.id, state: .rolledBack, message: message)
             tally.rolledBack = release.id
-        try? store.finishRun(run, result: .rolledBack, message: message)
+            try? store.finishRun(run, result: .rolledBack, message: message)
             throw ReconcileError(.health, message + "; push a fix or run `reconciler retry`", commit: commit)
         }
         try recordSuccess(store: store, assessment: back, healthy: restored)

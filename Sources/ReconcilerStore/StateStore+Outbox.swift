@@ -56,7 +56,8 @@ extension StateStore {
             ).map { row in
                 PendingNotification(
                     id: row["id"], eventID: row["eventID"], webhook: row["webhook"], event: row["event"],
-                    body: Array((row["body"] as Data?) ?? Data()), attempts: row["attempts"], createdAt: row["createdAt"])
+                    body: Array((row["body"] as Data?) ?? Data()), attempts: row["attempts"],
+                    createdAt: row["createdAt"])
             }
         }
     }
@@ -74,7 +75,8 @@ extension StateStore {
     public func markNotificationDelivered(_ id: Int64) throws {
         try write("mark a notification delivered") { db in
             try db.execute(
-                sql: "UPDATE notificationOutbox SET deliveredAt = ?, attempts = attempts + 1, lastError = NULL WHERE id = ?",
+                sql:
+                    "UPDATE notificationOutbox SET deliveredAt = ?, attempts = attempts + 1, lastError = NULL WHERE id = ?",
                 arguments: [now(), id])
         }
     }
@@ -84,11 +86,13 @@ extension StateStore {
         try write("mark a notification failed") { db in
             if let next {
                 try db.execute(
-                    sql: "UPDATE notificationOutbox SET attempts = attempts + 1, lastError = ?, nextAttemptAt = ? WHERE id = ?",
+                    sql:
+                        "UPDATE notificationOutbox SET attempts = attempts + 1, lastError = ?, nextAttemptAt = ? WHERE id = ?",
                     arguments: [error, next, id])
             } else {
                 try db.execute(
-                    sql: "UPDATE notificationOutbox SET attempts = attempts + 1, lastError = ?, gaveUpAt = ? WHERE id = ?",
+                    sql:
+                        "UPDATE notificationOutbox SET attempts = attempts + 1, lastError = ?, gaveUpAt = ? WHERE id = ?",
                     arguments: [error, now(), id])
             }
         }

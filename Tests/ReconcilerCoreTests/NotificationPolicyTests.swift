@@ -5,7 +5,8 @@ import Testing
 /// Which webhook events a run raises, and the body they carry.
 struct NotificationPolicyTests {
     static func outcome(_ result: RunOutcomeResult, release: Int64? = nil) -> RunOutcome {
-        RunOutcome(trigger: "poll", finishedAt: Date(timeIntervalSince1970: 0), commit: "abc", result: result,
+        RunOutcome(
+            trigger: "poll", finishedAt: Date(timeIntervalSince1970: 0), commit: "abc", result: result,
             release: release)
     }
 

@@ -41,8 +41,14 @@ struct ObservabilityConfigurationTests {
     @Test(
         "a bad setting is a specific error that never shows the webhook URL's token",
         arguments: [
-            ("metrics: {textfile: reconciler.prom}", "config.yaml:1:21: error: metrics.textfile: expected an absolute path"),
-            ("metrics: {textfile: /var/lib/x/reconciler.txt}", "metrics.textfile: expected a file name ending in .prom"),
+            (
+                "metrics: {textfile: reconciler.prom}",
+                "config.yaml:1:21: error: metrics.textfile: expected an absolute path"
+            ),
+            (
+                "metrics: {textfile: /var/lib/x/reconciler.txt}",
+                "metrics.textfile: expected a file name ending in .prom"
+            ),
             ("metrics: {textfle: /a.prom}", "metrics.textfle"),
             ("notifications: {webhooks: {url: http://a}}", "notifications.webhooks: expected a list of webhooks"),
             ("notifications: {webhooks: [{events: [failed]}]}", "required key 'url' is missing"),
@@ -54,8 +60,14 @@ struct ObservabilityConfigurationTests {
                 "notifications: {webhooks: [{url: http://a/SECRETTOKEN, events: [deploy]}]}",
                 "notifications.webhooks[0].events: expected one of deployed, failed, rolled-back, recovered, found 'deploy'"
             ),
-            ("notifications: {webhooks: [{url: http://a/SECRETTOKEN, retries: -1}]}", "expected a whole number from 0 to 100"),
-            ("notifications: {webhooks: [{url: http://a/SECRETTOKEN, timeout: soon}]}", "notifications.webhooks[0].timeout"),
+            (
+                "notifications: {webhooks: [{url: http://a/SECRETTOKEN, retries: -1}]}",
+                "expected a whole number from 0 to 100"
+            ),
+            (
+                "notifications: {webhooks: [{url: http://a/SECRETTOKEN, timeout: soon}]}",
+                "notifications.webhooks[0].timeout"
+            ),
         ])
     func badSettings(text: String, message: String) {
         let failure = #expect(throws: HostConfigurationDecoder.Failure.self) { try decode(text + "\n") }

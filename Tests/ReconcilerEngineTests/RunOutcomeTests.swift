@@ -73,7 +73,8 @@ struct RunOutcomeTests {
         (.health, .rolledBack),
     ]
 
-    @Test("a failed run reports failed, refused or rolled back; a run that never got the lock reports nothing",
+    @Test(
+        "a failed run reports failed, refused or rolled back; a run that never got the lock reports nothing",
         arguments: failures)
     func failure(stage: ReconcileError.Stage, expected: RunOutcomeResult?) throws {
         let failure = try #require(ErrorStageTests.cases.first { $0.stage == stage })

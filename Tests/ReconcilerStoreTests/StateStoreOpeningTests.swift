@@ -21,8 +21,8 @@ struct StateStoreOpeningTests {
             path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         #expect(
             tables == [
-                "grdb_migrations", "ownedImage", "ownedUnit", "quarantine", "release", "run", "runAction",
-                "sqlite_sequence", "statusMark",
+                "grdb_migrations", "notificationOutbox", "notificationState", "ownedImage", "ownedUnit",
+                "quarantine", "release", "run", "runAction", "sqlite_sequence", "statusMark",
             ]
         )
 
@@ -32,7 +32,10 @@ struct StateStoreOpeningTests {
         // Then the data is there and each migration ran once
         #expect(try store.history(limit: 10).map(\.commit) == ["c1"])
         #expect(try store.inventory().units == ["blog.service"])
-        #expect(try SQLiteInspector.query(path, "SELECT identifier FROM grdb_migrations") == ["v1", "v2"])
+        #expect(
+            try SQLiteInspector.query(path, "SELECT identifier FROM grdb_migrations") == [
+                "v1", "v2", "v3-notification-outbox",
+            ])
         // Times are UTC text with milliseconds, readable by any SQLite client.
         #expect(try SQLiteInspector.query(path, "SELECT startedAt FROM run") == ["2025-01-01 00:00:00.000"])
     }

@@ -18,7 +18,8 @@ public enum MetricsText {
     public static func render(_ outcome: RunOutcome, rollbacks: Int) -> String {
         var text = MetricWriter()
         text.metric(
-            "reconciler_last_sync_timestamp_seconds", .gauge, "When the last sync finished, in seconds since the epoch.",
+            "reconciler_last_sync_timestamp_seconds", .gauge,
+            "When the last sync finished, in seconds since the epoch.",
             value(outcome.finishedAt.timeIntervalSince1970))
         text.metric(
             "reconciler_last_sync_success", .gauge,
@@ -26,7 +27,8 @@ public enum MetricsText {
             outcome.result.isSuccess ? "1" : "0")
         text.header("reconciler_last_sync_result", .gauge, "The result of the last sync: 1 for the one it had.")
         for result in RunOutcomeResult.allCases {
-            text.sample("reconciler_last_sync_result", [("result", result.rawValue)], result == outcome.result ? "1" : "0")
+            text.sample(
+                "reconciler_last_sync_result", [("result", result.rawValue)], result == outcome.result ? "1" : "0")
         }
         text.metric(
             "reconciler_last_sync_duration_seconds", .gauge, "How long the last sync took.", value(outcome.syncSeconds))
