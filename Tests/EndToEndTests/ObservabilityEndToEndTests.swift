@@ -38,6 +38,10 @@ struct ObservabilityEndToEndTests {
         #expect(deployed.contains("reconciler_rollbacks_total 0"))
         #expect(deployed.contains("reconciler_suspended 0"))
         #expect(deployed.contains { $0.hasPrefix("reconciler_drift_actions ") && !$0.hasSuffix(" 0") })
+        let applySeconds = deployed.first { $0.hasPrefix("reconciler_last_apply_duration_seconds ") }
+            .flatMap { Double($0.split(separator: " ")[1]) }
+        #expect((applySeconds ?? 0) > 0, "\(deployed)")
+        print("metrics after the first deploy: \(deployed.filter { $0.contains("duration") })")
 
         // A release whose unit cannot start is rolled back: the counter and the quarantine show it.
         try host.writeFile("\(Self.work)/desired-state/web.yaml", ReleaseSafetyEndToEndTests.webThatCannotStart)
@@ -132,13 +136,26 @@ struct ObservabilityEndToEndTests {
                     .contains("notification rolled-back not delivered")
             })
         try host.mustExec(startReceiver)
+        let back = Date()
 
         // Retried with backoff, it arrives once; later polls send nothing new.
         #expect(try AgentEndToEndTests.waitUntil(120) { Self.received(host).count == 2 })
+        print("the rolled-back event arrived \(Int(Date().timeIntervalSince(back))) s after the receiver came back")
         sleep(12)
-        let events = Self.received(host)
+        var events = Self.received(host)
         #expect(events.map { $0["event"] as? String } == ["deployed", "rolled-back"], "\(events)")
         #expect(events.last?["commit"] as? String == bad)
+
+        // A fixed commit (on another port, so it is a new release) is deployed, and the host has recovered.
+        let fixedWeb = ConvergeEndToEndTests.smallServices(["web"], firstPort: 8104)["desired-state/web.yaml"] ?? ""
+        try host.writeFile("\(Self.work)/desired-state/web.yaml", fixedWeb)
+        let fixed = try host.commitAll(work: Self.work, remote: Self.remote, message: "Run the server again")
+        #expect(try AgentEndToEndTests.waitUntil(120) { Self.received(host).count == 4 })
+        sleep(8)
+        events = Self.received(host)
+        #expect(
+            events.map { $0["event"] as? String } == ["deployed", "rolled-back", "deployed", "recovered"], "\(events)")
+        #expect(events.last?["commit"] as? String == fixed)
         #expect(Set(events.compactMap { $0["id"] as? String }).count == events.count)
 
         // The URL's token is nowhere: the journal, the store, status.
