@@ -108,6 +108,24 @@ struct WebhookNotifierTests {
         #expect(try StateStore(stateDirectory: state).nextNotificationAttempt() == nil)
     }
 
+    @Test("a receiver that never answers costs one timeout per attempt, and the event waits for a retry")
+    func timeout() throws {
+        let receiver = try WebhookReceiver(port: 8176)
+        try receiver.start(status: 0)
+        let state = try stateDirectory()
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let (notifier, logs) = notifier(receiver, state: state)
+
+        let started = Date()
+        notifier.runFinished(Self.outcome(.rolledBack, release: 2))
+        let seconds = Date().timeIntervalSince(started)
+
+        #expect(seconds >= 1.5 && seconds < 6, "took \(seconds) s with a 2 s timeout")
+        #expect(logs.text.contains("not delivered"), "\(logs.text)")
+        #expect(try StateStore(stateDirectory: state).nextNotificationAttempt() != nil)
+        try expectNoToken(state: state, logs: logs, receiver: receiver)
+    }
+
     /// The URL's token is in no log line, no store file and no body.
     func expectNoToken(state: String, logs: LogCapture, receiver: WebhookReceiver) throws {
         #expect(!logs.text.contains("T0KEN-SECRET"))

@@ -3,13 +3,17 @@ import ReconcilerTesting
 import Testing
 
 /// A webhook receiver on this machine for the notifier's tests: python3's http.server,
-/// appending each POST body as one line to a file and answering 200 (or `status`).
+/// appending each POST body as one line to a file and answering 200 (or `status`; 0: never
+/// answering).
 final class WebhookReceiver {
     static let script = """
-        import http.server, sys
+        import http.server, sys, time
         port, log, status = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
+                if status == 0:
+                    time.sleep(30)
+                    return
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with open(log, "ab") as f:
                     f.write(body.replace(b"\\n", b" ") + b"\\n")
@@ -17,7 +21,7 @@ final class WebhookReceiver {
                 self.end_headers()
             def log_message(self, *args):
                 pass
-        http.server.HTTPServer(("127.0.0.1", port), Handler).serve_forever()
+        http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
         """
 
     let port: Int
