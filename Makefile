@@ -1,10 +1,13 @@
 # Two commands matter: `make demo` (the agent deploying the blog on a sandbox host) and
 # `make test` (everything), both from a fresh Debian 12 machine as root. `make install`
-# puts the agent on a real host. The rest are shortcuts for working on the code.
+# puts the agent on a real host, `make deb` builds a Debian package of it
+# (.build/deb/reconciler_VERSION-1_ARCH.deb, for `dpkg -i`). The rest are shortcuts for
+# working on the code.
 SWIFT ?= swift
 PREFIX ?= /usr/local
 
 .PHONY: test demo install uninstall build release bench deps testbed-image format lint clean-testbed
+.PHONY: deb docs completions man
 
 test:
 	scripts/run-tests
@@ -12,9 +15,10 @@ test:
 demo:
 	scripts/demo
 
-# The binary, the unit and a config to edit on this host; never overwrites a config.
-install: release
-	scripts/install-agent --binary .build/release/reconciler --prefix $(PREFIX)
+# The binary, the unit, completions, the man page and a config to edit on this host;
+# never overwrites a config.
+install: release docs
+	scripts/install-agent --binary .build/release/reconciler --docs .build/docs --prefix $(PREFIX)
 
 # Keeps /etc/reconciler and /var/lib/reconciler.
 uninstall:
@@ -22,6 +26,18 @@ uninstall:
 
 build:
 	$(SWIFT) build
+
+# The Debian package: the binary, unit, conffile, completions and man page; seconds once
+# the release binary is built.
+deb: release
+	scripts/build-deb --binary .build/release/reconciler --output .build/deb
+
+# Shell completions (bash, zsh, fish) and the man page, generated from the release
+# binary's own command tree into .build/docs.
+docs: release
+	scripts/generate-docs --binary .build/release/reconciler --output .build/docs
+
+completions man: docs
 
 release:
 	$(SWIFT) build -c release --static-swift-stdlib

@@ -23,7 +23,9 @@ enum Composition {
             units: SystemdUnitManager(unitDirectory: configuration.unitDirectory),
             containers: ContainerEngine(runtime: configuration.runtime, logger: logger),
             health: HealthProbe(clock: clock),
-            clock: clock, outcomes: outcomeReporters(configuration, logger: logger, background: background))
+            clock: clock,
+            secrets: AgeSecretChecker(),
+            outcomes: outcomeReporters(configuration, logger: logger, background: background))
     }
 
     /// The metrics file and webhooks told about every run, as configured.

@@ -17,13 +17,16 @@ public struct EnginePorts {
     public var containers: any ContainerDriver
     public var health: any HealthProber
     public var clock: any WallClock
+    /// Whether this host can decrypt a commit's secrets.
+    public var secrets: any SecretChecking
     /// Told how every run ended (metrics file, webhooks).
     public var outcomes: any RunOutcomeReporting
 
     public init(
         source: @escaping () throws -> any DesiredStateSource, store: @escaping () throws -> any RunStore,
         lock: any RunLocking, units: any UnitManager, containers: any ContainerDriver, health: any HealthProber,
-        clock: any WallClock, outcomes: any RunOutcomeReporting = NoRunOutcomeReporting()
+        clock: any WallClock, secrets: any SecretChecking = NoSecretChecking(),
+        outcomes: any RunOutcomeReporting = NoRunOutcomeReporting()
     ) {
         self.source = source
         self.store = store
@@ -32,6 +35,7 @@ public struct EnginePorts {
         self.containers = containers
         self.health = health
         self.clock = clock
+        self.secrets = secrets
         self.outcomes = outcomes
     }
 }

@@ -172,12 +172,14 @@ public final class Reconciliation {
         }
         let desired: DesiredHost
         do {
-            desired = try DesiredHostBuilder(runtime: configuration.runtime).build(selected, tree: tree, commit: commit)
+            desired = try DesiredHostBuilder(runtime: configuration.runtime, ageIdentity: configuration.ageIdentity)
+                .build(selected, tree: tree, commit: commit)
         } catch {
             throw ReconcileError(
                 .validation, "commit \(commit.prefix(12)) cannot be built, so nothing was changed: \(error)",
                 commit: commit)
         }
+        try checkSecrets(selected, commit: commit)
         let inventory: Inventory
         do {
             inventory = try store.inventory()

@@ -19,6 +19,12 @@ struct InstallEndToEndTests {
         return try condition()
     }
 
+    /// The completions and the man page under the default prefix.
+    static let docFiles = [
+        "/usr/local/share/bash-completion/completions/reconciler", "/usr/local/share/zsh/site-functions/_reconciler",
+        "/usr/local/share/fish/vendor_completions.d/reconciler.fish", "/usr/local/share/man/man1/reconciler.1",
+    ]
+
     static func mode(_ host: TestHost, _ path: String) throws -> String {
         try host.mustExec("stat", "-c", "%a", path).trimmed
     }
@@ -31,10 +37,17 @@ struct InstallEndToEndTests {
         try host.copy(Testbed.reconcilerBinary, to: "\(Self.kit)/reconciler")
         try host.copy(Testbed.repositoryRoot + "/units", to: "\(Self.kit)/units")
         try host.copy(Testbed.repositoryRoot + "/scripts/install-agent", to: "\(Self.kit)/install-agent")
+        // What `make completions man` writes, as `make install` passes it.
+        let docs = FileManager.default.temporaryDirectory.appendingPathComponent("docs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: docs) }
+        let generated = try Command.run(
+            Testbed.repositoryRoot + "/scripts/generate-docs", ["--binary", Testbed.reconcilerBinary, "--output", docs])
+        #expect(generated.status == 0, "\(generated)")
+        try host.copy(docs, to: "\(Self.kit)/docs")
         let install = [
             "\(Self.kit)/install-agent", "--binary", "\(Self.kit)/reconciler",
             "--unit", "\(Self.kit)/units/reconciler.service",
-            "--config-example", "\(Self.kit)/units/config.example.yaml",
+            "--config-example", "\(Self.kit)/units/config.example.yaml", "--docs", "\(Self.kit)/docs",
         ]
 
         let output = try host.mustExec(install)
@@ -46,6 +59,7 @@ struct InstallEndToEndTests {
         #expect(try Self.mode(host, "/etc/reconciler/config.yaml") == "600")
         #expect(try Self.mode(host, "/etc/reconciler") == "700")
         #expect(try host.mustExec("reconciler", "--version").trimmed.isEmpty == false)
+        for file in Self.docFiles { #expect(try Self.mode(host, file) == "644", "\(file)") }
         let verify = try host.exec("systemd-analyze", "verify", "/etc/systemd/system/reconciler.service")
         #expect(verify.status == 0 && verify.stderr.trimmed.isEmpty && verify.stdout.trimmed.isEmpty, "\(verify)")
         // The example installed as is is valid, and says what is missing.
@@ -92,6 +106,7 @@ struct InstallEndToEndTests {
         #expect(removed.contains("rm -rf /etc/reconciler /var/lib/reconciler"), "\(removed)")
         #expect(try host.exec("test", "-e", "/etc/systemd/system/reconciler.service").status != 0)
         #expect(try host.exec("test", "-e", "/usr/local/bin/reconciler").status != 0)
+        for file in Self.docFiles { #expect(try host.exec("test", "-e", file).status != 0, "\(file) is left") }
         #expect(try host.exec("systemctl", "is-active", "reconciler.service").stdout.trimmed != "active")
         #expect(try host.mustExec("cat", "/etc/reconciler/config.yaml").contains(Self.remote))
         #expect(try host.exec("test", "-f", "/var/lib/reconciler/state.sqlite").status == 0)

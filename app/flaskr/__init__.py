@@ -9,7 +9,7 @@ import os
 from flask import Flask
 
 from . import auth, blog, db, health
-from .config import database_path, load_or_create_secret_key
+from .config import database_path, load_or_create_secret_key, secret_from_environment
 
 
 def create_app(test_config=None):
@@ -17,7 +17,7 @@ def create_app(test_config=None):
     app = Flask(__name__)
     app.config.from_mapping(
         DATABASE=database_path(),
-        SECRET_KEY=os.environ.get("FLASKR_SECRET_KEY"),
+        SECRET_KEY=secret_from_environment("FLASKR_SECRET_KEY"),
         # Browsers then leave the session cookie off cross-site form posts.
         SESSION_COOKIE_SAMESITE="Lax",
     )

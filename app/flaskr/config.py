@@ -12,6 +12,19 @@ def database_path():
     return os.path.abspath(os.environ.get("FLASKR_DATABASE") or DEFAULT_DATABASE)
 
 
+def secret_from_environment(name):
+    """The value of NAME, or the contents of the file NAME_FILE names (Docker's convention).
+
+    A file is how the reconciler hands over secrets from git (/run/secrets/NAME, decrypted
+    into tmpfs): a value in the environment would be stored in the container's config on disk.
+    """
+    path = os.environ.get(name + "_FILE")
+    if path:
+        with open(path, encoding="utf-8") as f:
+            return f.read().strip()
+    return os.environ.get(name)
+
+
 def load_or_create_secret_key(path):
     """Return the key stored at path, generating and storing one on first use.
 

@@ -88,6 +88,16 @@ def test_secret_key_from_env_wins(monkeypatch, tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
+def test_secret_key_from_a_file_named_by_env(monkeypatch, tmp_path):
+    # How a secret from git arrives: decrypted into /run/secrets, named by NAME_FILE.
+    (tmp_path / "key").write_text("from-file\n")
+    monkeypatch.setenv("FLASKR_SECRET_KEY_FILE", str(tmp_path / "key"))
+    monkeypatch.setenv("FLASKR_SECRET_KEY", "from-env")
+    app = create_app({"DATABASE": str(tmp_path / "flaskr.sqlite")})
+    assert app.secret_key == "from-file"
+    assert not (tmp_path / "secret_key").exists()
+
+
 def test_empty_secret_key_file_is_an_error(tmp_path):
     (tmp_path / "secret_key").write_text("")
     with pytest.raises(RuntimeError, match="empty"):

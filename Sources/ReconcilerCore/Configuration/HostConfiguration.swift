@@ -14,6 +14,8 @@ public struct HostConfiguration: Sendable, Equatable {
     public var stateDirectory = "/var/lib/reconciler"
     /// Where unit files are written.
     public var unitDirectory = "/etc/systemd/system"
+    /// The age identity (private key) that decrypts secrets from git; mode 0600 or stricter.
+    public var ageIdentity = HostConfiguration.defaultAgeIdentity
     /// Seconds between polls of the daemon.
     public var pollInterval: Double = 30
     /// Allow a commit that removes every unit the reconciler owns.
@@ -34,6 +36,7 @@ public struct HostConfiguration: Sendable, Equatable {
     public var host: HostIdentity { HostIdentity(name: hostName, labels: labels) }
 
     public static let defaultPath = "/etc/reconciler/config.yaml"
+    public static let defaultAgeIdentity = "/etc/reconciler/age-identity.txt"
 }
 
 /// The `repository:` section: the git source's own configuration, used as is by the git

@@ -15,6 +15,7 @@ public enum HostConfigurationDecoder {
     static let topLevelKeys = [
         "repository", "host", "runtime", "stateDirectory", "unitDirectory", "pollInterval", "allowEmpty",
         "retainReleases", "historyLimit",
+        "ageIdentity",
         "metrics", "notifications",
     ]
 
@@ -74,6 +75,9 @@ struct ConfigurationReader {
         }
         if let node = fields["unitDirectory"], let path = absolutePath(node, at: .root.key("unitDirectory")) {
             configuration.unitDirectory = path
+        }
+        if let node = fields["ageIdentity"], let path = absolutePath(node, at: .root.key("ageIdentity")) {
+            configuration.ageIdentity = path
         }
         if let node = fields["pollInterval"], let seconds = seconds(node, at: .root.key("pollInterval")) {
             configuration.pollInterval = seconds

@@ -4,7 +4,7 @@ extension NodeDecoder {
     /// The keys of a `kind: Service` document.
     static let serviceKeys = [
         "apiVersion", "kind", "name", "description", "hosts", "image", "command", "ports", "env", "envFiles",
-        "volumes", "user", "after", "restart", "health",
+        "volumes", "user", "after", "restart", "health", "secrets",
     ]
 
     /// Decodes a `kind: Service` document.
@@ -31,6 +31,7 @@ extension NodeDecoder {
         spec.volumes =
             fields["volumes"].flatMap { parsedList($0, at: .root.key("volumes"), VolumeSyntax.parse) }?.map(\.value)
             ?? []
+        spec.secrets = fields["secrets"].flatMap { secretFiles($0, at: .root.key("secrets")) } ?? []
         if let userNode = fields["user"], let user = string(userNode, at: .root.key("user")) {
             if let problem = UserSyntax.problem(user) {
                 error(at: userNode, .root.key("user"), problem.message)

@@ -13,6 +13,8 @@ public struct ServiceSpec: Sendable, Equatable {
     /// Absolute paths of env files on the host (secrets, never in git).
     public var environmentFiles: [String]
     public var volumes: [VolumeMount]
+    /// age-encrypted files from git, decrypted on the host into `/run/secrets/NAME`.
+    public var secrets: [SecretFile]
     /// `user[:group]` inside the container, by name or number.
     public var user: String?
     /// Services (by name) this one starts after and requires.
@@ -32,6 +34,7 @@ public struct ServiceSpec: Sendable, Equatable {
         environment: [String: String] = [:],
         environmentFiles: [String] = [],
         volumes: [VolumeMount] = [],
+        secrets: [SecretFile] = [],
         user: String? = nil,
         after: [String] = [],
         restart: RestartPolicy = .always,
@@ -47,6 +50,7 @@ public struct ServiceSpec: Sendable, Equatable {
         self.environment = environment
         self.environmentFiles = environmentFiles
         self.volumes = volumes
+        self.secrets = secrets
         self.user = user
         self.after = after
         self.restart = restart

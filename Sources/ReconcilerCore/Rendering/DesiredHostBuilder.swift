@@ -3,9 +3,12 @@
 /// services need, built images tagged by a hash of what their build can see.
 public struct DesiredHostBuilder {
     public var runtime: ContainerRuntime
+    /// The host's age identity, for units with secrets.
+    public var ageIdentity: String
 
-    public init(runtime: ContainerRuntime) {
+    public init(runtime: ContainerRuntime, ageIdentity: String = HostConfiguration.defaultAgeIdentity) {
         self.runtime = runtime
+        self.ageIdentity = ageIdentity
     }
 
     /// - Parameters:
@@ -44,7 +47,9 @@ public struct DesiredHostBuilder {
                         service: service.name))
             }
         }
-        let rendered = DesiredStateRenderer(runtime: runtime).render(state) { references[$0.name] ?? "" }
+        let rendered = DesiredStateRenderer(runtime: runtime, ageIdentity: ageIdentity).render(state) {
+            references[$0.name] ?? ""
+        }
         let services = Dictionary(uniqueKeysWithValues: state.services.map { ($0.unitName, $0) })
         let plainUnits = Dictionary(uniqueKeysWithValues: state.units.map { ($0.name, $0) })
         let units = rendered.map { unit in

@@ -7,9 +7,12 @@
 /// `podman rm` on stop. The docker flavour supervises an attached `docker run`.
 public struct ServiceRenderer: Sendable {
     public var runtime: ContainerRuntime
+    /// The host's age identity, which units with secrets decrypt them with.
+    public var ageIdentity: String
 
-    public init(runtime: ContainerRuntime) {
+    public init(runtime: ContainerRuntime, ageIdentity: String = HostConfiguration.defaultAgeIdentity) {
         self.runtime = runtime
+        self.ageIdentity = ageIdentity
     }
 
     /// The label key every container a rendered unit starts carries, with the service name as
@@ -84,13 +87,15 @@ public struct ServiceRenderer: Sendable {
             "Delegate=yes",
             "KillMode=mixed",
             "Environment=PODMAN_SYSTEMD_UNIT=%n",
+        ] + secretEnvironment(service) + [
             "ExecStartPre=-\(SystemdEscaping.execLine(removeLeftover))",
             "ExecStartPre=-\(SystemdEscaping.execLine(removeCidfile))",
+        ] + secretStart(service) + [
             "ExecStart=\(SystemdEscaping.execLine(run))",
             "ExecStop=\(SystemdEscaping.execLine(remove))",
             "ExecStopPost=-\(SystemdEscaping.execLine(remove))",
             "ExecStopPost=-\(SystemdEscaping.execLine(removeCidfile))",
-        ]
+        ] + secretStop(service)
     }
 
     private func dockerService(_ service: ServiceSpec, image: String) -> [String] {
@@ -109,15 +114,15 @@ public struct ServiceRenderer: Sendable {
         let pruneLeftover: [ExecWord] = [
             docker, "container", "prune", "--force", "--filter", .literal("label=\(ownerLabel(service))"),
         ]
-        return [
-            "Type=exec",
+        return ["Type=exec"] + secretEnvironment(service) + [
             // A stopped container left over from a crash would make `docker run --name` fail. docker
             // cannot remove by label (`rm` takes no filter), so only stopped ones carrying our label
             // go; `rm -f NAME` would also remove a container someone else made with that name.
-            "ExecStartPre=-\(SystemdEscaping.execLine(pruneLeftover))",
+            "ExecStartPre=-\(SystemdEscaping.execLine(pruneLeftover))"
+        ] + secretStart(service) + [
             "ExecStart=\(SystemdEscaping.execLine(run))",
             "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))",
-        ]
+        ] + secretStop(service)
     }
 
     /// `io.reconciler.service=NAME`.
@@ -135,6 +140,7 @@ public struct ServiceRenderer: Sendable {
         for volume in service.volumes {
             options += ["--volume", volume.volumeArgument]
         }
+        options += secretOptions(service)
         for file in service.environmentFiles {
             options += ["--env-file", file]
         }
