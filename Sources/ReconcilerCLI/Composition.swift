@@ -13,7 +13,8 @@ import ReconcilerSystemd
 /// engine as its ports.
 enum Composition {
     /// The engine's ports on this host, from its configuration.
-    static func ports(_ configuration: HostConfiguration, logger: Logger) -> EnginePorts {
+    /// - Parameter background: the agent delivers notifications on a background queue.
+    static func ports(_ configuration: HostConfiguration, logger: Logger, background: Bool = false) -> EnginePorts {
         let clock = SystemClock()
         var ports = EnginePorts(
             source: { try gitSource(configuration, logger: logger) },
@@ -23,9 +24,25 @@ enum Composition {
             containers: ContainerEngine(runtime: configuration.runtime, logger: logger),
             health: HealthProbe(clock: clock),
             clock: clock,
-            secrets: AgeSecretChecker())
+            secrets: AgeSecretChecker(),
+            outcomes: outcomeReporters(configuration, logger: logger, background: background))
         ports.shownRepositoryURL = configuration.repository.url.map(URLRedaction.shown)
         return ports
+    }
+
+    /// The metrics file and webhooks told about every run, as configured.
+    static func outcomeReporters(
+        _ configuration: HostConfiguration, logger: Logger, background: Bool
+    ) -> any RunOutcomeReporting {
+        var reporters: [any RunOutcomeReporting] = []
+        if let path = configuration.metricsTextfile { reporters.append(MetricsTextfile(path: path, logger: logger)) }
+        if !configuration.webhooks.isEmpty {
+            reporters.append(
+                WebhookNotifier(
+                    webhooks: configuration.webhooks, hostName: configuration.hostName,
+                    stateDirectory: configuration.stateDirectory, logger: logger, background: background))
+        }
+        return OutcomeReporters(reporters: reporters)
     }
 
     /// The git source the host follows. The engine checks first that a URL is configured.

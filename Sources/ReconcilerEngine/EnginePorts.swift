@@ -22,11 +22,14 @@ public struct EnginePorts {
     /// The repository URL as it may be shown and stored (any password hidden), recorded with
     /// each run for `status`; nil records none.
     public var shownRepositoryURL: String?
+    /// Told how every run ended (metrics file, webhooks).
+    public var outcomes: any RunOutcomeReporting
 
     public init(
         source: @escaping () throws -> any DesiredStateSource, store: @escaping () throws -> any RunStore,
         lock: any RunLocking, units: any UnitManager, containers: any ContainerDriver, health: any HealthProber,
-        clock: any WallClock, secrets: any SecretChecking = NoSecretChecking()
+        clock: any WallClock, secrets: any SecretChecking = NoSecretChecking(),
+        outcomes: any RunOutcomeReporting = NoRunOutcomeReporting()
     ) {
         self.source = source
         self.store = store
@@ -36,5 +39,6 @@ public struct EnginePorts {
         self.health = health
         self.clock = clock
         self.secrets = secrets
+        self.outcomes = outcomes
     }
 }

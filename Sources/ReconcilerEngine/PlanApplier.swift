@@ -16,6 +16,8 @@ public struct PlanApplier {
     public var progress: (@Sendable () -> Void)?
     /// Whether an action that changes the host (anything but a build or a pull) was started.
     let trace = ApplyTrace()
+    /// Adds up the time spent applying, across the appliers of one run.
+    var tally: RunTally?
 
     init(
         ports: EnginePorts, source: any DesiredStateSource, store: any RunStore, buildDirectory: String,
@@ -29,6 +31,8 @@ public struct PlanApplier {
     }
 
     public func apply(_ plan: Plan, desired: DesiredHost, run: Int64) throws(ReconcileError) {
+        let started = ports.clock.now()
+        defer { tally?.applySeconds += ports.clock.now().timeIntervalSince(started) }
         let ids: [Int64]
         do {
             ids = try store.recordIntent(run: run, actions: plan.actions)
@@ -143,4 +147,13 @@ public struct PlanApplier {
 /// What an apply got to: a failure before any host change leaves nothing to roll back.
 final class ApplyTrace {
     var changedHost = false
+}
+
+/// What one run did beyond its report: the outcome is built from it.
+final class RunTally {
+    var applySeconds: Double = 0
+    /// The differences the run's plan found.
+    var drift = 0
+    /// The release the run rolled back, when it did.
+    var rolledBack: Int64?
 }

@@ -30,6 +30,26 @@ extension Reconciliation {
     /// - Parameter trigger: what started the run, as history shows it ("once"; the agent's "poll" or "signal").
     public func once(waitForLock: Bool, trigger: String = "once") throws(ReconcileError) -> RunReport {
         let started = ports.clock.now()
+        tally.applySeconds = 0
+        tally.drift = 0
+        tally.rolledBack = nil
+        // Reported after the lock is released: a slow receiver never holds the next run back.
+        let report: RunReport
+        do {
+            report = try lockedOnce(waitForLock: waitForLock, trigger: trigger, started: started)
+        } catch {
+            if error.stage != .lock {
+                ports.outcomes.runFinished(outcome(of: error, trigger: trigger, started: started))
+            }
+            throw error
+        }
+        ports.outcomes.runFinished(outcome(of: report, trigger: trigger, started: started))
+        return report
+    }
+
+    private func lockedOnce(
+        waitForLock: Bool, trigger: String, started: Date
+    ) throws(ReconcileError) -> RunReport {
         let lock: AnyObject
         do {
             lock = try ports.lock.acquire(wait: waitForLock)
@@ -77,6 +97,7 @@ extension Reconciliation {
         let assessment = try assess(source: source, store: store, summary: summary)
         let commit = assessment.commit.id
         let plan = assessment.plan
+        tally.drift = plan.actions.count
         if !plan.refusals.isEmpty {
             throw ReconcileError(
                 .refused,
@@ -184,6 +205,7 @@ extension Reconciliation {
             ports: ports, source: source, store: store,
             buildDirectory: configuration.stateDirectory + "/build", logger: logger)
         applier.progress = progress
+        applier.tally = tally
         return applier
     }
 

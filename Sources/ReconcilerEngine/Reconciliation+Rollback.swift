@@ -43,6 +43,7 @@ extension Reconciliation {
                 "the rollback to \(healthy.prefix(12)) after \(commit.prefix(12)) failed: \(error.message)",
                 commit: healthy)
             try? store.markRelease(release.id, state: .rolledBack, message: message)
+            tally.rolledBack = release.id
             try? store.finishRun(run, result: .rolledBack, message: message)
             throw ReconcileError(.health, message + "; push a fix or run `reconciler retry`", commit: commit)
         }
@@ -50,6 +51,7 @@ extension Reconciliation {
         let message =
             "\(failure.message); rolled back to \(healthy.prefix(12)), which is healthy; \(commit.prefix(12)) is quarantined until a newer commit arrives or `reconciler retry`"
         try? store.markRelease(release.id, state: .rolledBack, message: message)
+        tally.rolledBack = release.id
         try? store.finishRun(run, result: .rolledBack, message: message)
         logger.error("rolled back", metadata: metadata)
         cleanUp(store: store, assessment: back)
@@ -84,6 +86,7 @@ extension Reconciliation {
             throw ReconcileError(failure.stage, text, commit: commit)
         }
         try? store.markRelease(release.id, state: .rolledBack, message: message)
+        tally.rolledBack = release.id
         try? store.finishRun(run, result: .rolledBack, message: message)
         logger.error(
             "rolled back", metadata: ["commit": "\(commit)", "release": "\(release.id)", "action": "rollback"])

@@ -36,6 +36,8 @@ public final class Reconciliation {
     public var progress: (@Sendable () -> Void)?
     private var openedSource: (any DesiredStateSource)?
     private var openedStore: (any RunStore)?
+    /// What the current run did, for its outcome.
+    let tally = RunTally()
 
     public init(configuration: HostConfiguration, ports: EnginePorts, logger: Logger) {
         self.configuration = configuration

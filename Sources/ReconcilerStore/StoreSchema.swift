@@ -15,6 +15,7 @@ enum StoreSchema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3-run-repository", migrate: v3RunRepository)
+        migrator.registerMigration("v4-notification-outbox", migrate: v4NotificationOutbox)
         return migrator
     }
 
@@ -115,6 +116,38 @@ enum StoreSchema {
             sql: """
                 ALTER TABLE run ADD COLUMN repository TEXT;
                 ALTER TABLE run ADD COLUMN reference TEXT;
+                """
+        )
+    }
+
+    /// The webhook outbox: an event is kept until a receiver answered 2xx (or it was given
+    /// up), so it survives a receiver outage and an agent restart. `webhook` is a hash of
+    /// the URL, never the URL: it may hold a token. `notificationState` remembers whether
+    /// the host was in trouble, to tell a recovery.
+    private static func v4NotificationOutbox(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE notificationOutbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    eventID TEXT NOT NULL,
+                    webhook TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    createdAt DATETIME NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    nextAttemptAt DATETIME NOT NULL,
+                    deliveredAt DATETIME,
+                    gaveUpAt DATETIME,
+                    lastError TEXT,
+                    UNIQUE (eventID, webhook)
+                );
+                CREATE INDEX notificationOutbox_pending ON notificationOutbox(nextAttemptAt)
+                    WHERE deliveredAt IS NULL AND gaveUpAt IS NULL;
+
+                CREATE TABLE notificationState (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
                 """
         )
     }

@@ -11,6 +11,8 @@ public final class EngineFixture {
     public let store: InMemoryRunStore
     public let lock = InMemoryRunLock()
     public let health = FakeHealthProber()
+    /// Every run outcome the engine reported (metrics, webhooks).
+    public let outcomes = RecordingOutcomes()
     public var configuration: HostConfiguration
     public let logger: Logger
     /// Set to make opening the store fail, as an unreadable state directory does.
@@ -35,7 +37,8 @@ public final class EngineFixture {
                 if let storeFailure { throw storeFailure }
                 return store
             },
-            lock: lock, units: host.units, containers: host.containers, health: health, clock: clock)
+            lock: lock, units: host.units, containers: host.containers, health: health, clock: clock,
+            outcomes: outcomes)
     }
 
     /// A fresh engine, as each `reconciler once` process builds one.

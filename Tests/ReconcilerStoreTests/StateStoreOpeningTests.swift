@@ -21,8 +21,8 @@ struct StateStoreOpeningTests {
             path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         #expect(
             tables == [
-                "grdb_migrations", "ownedImage", "ownedUnit", "quarantine", "release", "run", "runAction",
-                "sqlite_sequence", "statusMark",
+                "grdb_migrations", "notificationOutbox", "notificationState", "ownedImage", "ownedUnit",
+                "quarantine", "release", "run", "runAction", "sqlite_sequence", "statusMark",
             ]
         )
 
@@ -34,7 +34,7 @@ struct StateStoreOpeningTests {
         #expect(try store.inventory().units == ["blog.service"])
         #expect(
             try SQLiteInspector.query(path, "SELECT identifier FROM grdb_migrations") == [
-                "v1", "v2", "v3-run-repository",
+                "v1", "v2", "v3-run-repository", "v4-notification-outbox",
             ])
         // Times are UTC text with milliseconds, readable by any SQLite client.
         #expect(try SQLiteInspector.query(path, "SELECT startedAt FROM run") == ["2025-01-01 00:00:00.000"])

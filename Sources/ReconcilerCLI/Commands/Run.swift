@@ -20,7 +20,7 @@ extension Reconciler {
             let logger = global.makeLogger()
             let configuration = try host.load()
             let agent = Agent(
-                configuration: configuration, ports: Composition.ports(configuration, logger: logger),
+                configuration: configuration, ports: Composition.ports(configuration, logger: logger, background: true),
                 triggers: ProcessSignals(), reporter: ServiceNotifier(), logger: logger)
             let status = agent.run()
             if status != 0 { throw ExitCode(status) }

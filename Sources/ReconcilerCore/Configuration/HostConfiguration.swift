@@ -24,6 +24,10 @@ public struct HostConfiguration: Sendable, Equatable {
     public var retainReleases = 3
     /// Runs kept in the history; older ones are deleted after each recorded run.
     public var historyLimit = 1000
+    /// Where the Prometheus text file is written after each run; nil: none is written.
+    public var metricsTextfile: String?
+    /// Where run events are posted.
+    public var webhooks: [WebhookConfiguration] = []
 
     public init(hostName: String) {
         self.hostName = hostName

@@ -16,6 +16,7 @@ public enum HostConfigurationDecoder {
         "repository", "host", "runtime", "stateDirectory", "unitDirectory", "pollInterval", "allowEmpty",
         "retainReleases", "historyLimit",
         "ageIdentity",
+        "metrics", "notifications",
     ]
 
     /// Applies the settings in `text` (the file at `file`) on top of `base`.
@@ -87,6 +88,8 @@ struct ConfigurationReader {
         if let node = fields["retainReleases"], let count = count(node, at: .root.key("retainReleases"), minimum: 0) {
             configuration.retainReleases = count
         }
+        if let node = fields["metrics"] { metrics(node, at: .root.key("metrics")) }
+        if let node = fields["notifications"] { notifications(node, at: .root.key("notifications")) }
         if let node = fields["historyLimit"], let count = count(node, at: .root.key("historyLimit"), minimum: 1) {
             configuration.historyLimit = count
         }
