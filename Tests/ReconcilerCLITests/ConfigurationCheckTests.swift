@@ -105,10 +105,15 @@ struct ConfigurationCheckTests {
             $0.repository.url = "https://ada:pw-in-url@git.example/ops.git"
             $0.repository.reference = .tag("production")
             $0.repository.credentials.passwordFile = token
+            $0.webhooks = [
+                WebhookConfiguration(url: "https://hooks.example/services/T0KEN-in-path", events: [.failed])
+            ]
         }.settings
         let text = settings.map { "\($0.key)=\($0.value)" }
         #expect(text.contains("repository.url=https://ada:***@git.example/ops.git"))
         #expect(text.contains("repository.tag=production"))
+        #expect(text.contains("notifications.webhooks[0].url=https://hooks.example/…"))
+        #expect(!text.joined().contains("T0KEN-in-path"))
         #expect(text.contains("repository.credentials.passwordFile=\(token)"))
         #expect(!text.joined().contains("pw-in-url"))
         #expect(!text.joined().contains("hunter2"))
