@@ -100,6 +100,10 @@ final class WebhookNotifier: RunOutcomeReporting, Sendable {
             return
         }
         metadata["webhook"] = "\(webhook.redactedURL)"
+        // Another process may be posting this very event; a lease longer than one attempt.
+        guard try store.claimNotification(item.id, until: Date().addingTimeInterval(webhook.timeout + 30)) else {
+            return
+        }
         switch WebhookDelivery.post(item.body, to: webhook) {
         case .delivered(let status):
             try store.markNotificationDelivered(item.id)

@@ -71,6 +71,21 @@ extension StateStore {
         }
     }
 
+    /// Takes event `id` for one delivery attempt, until `until`: true when this caller got it.
+    /// A `once` and the agent may both find the same event due; the one whose update moves its
+    /// next attempt wins, so the event is posted once.
+    public func claimNotification(_ id: Int64, until: Date) throws -> Bool {
+        try write("claim a notification") { db in
+            try db.execute(
+                sql: """
+                    UPDATE notificationOutbox SET nextAttemptAt = ?
+                    WHERE id = ? AND nextAttemptAt <= ? AND deliveredAt IS NULL AND gaveUpAt IS NULL
+                    """,
+                arguments: [until, id, now()])
+            return db.changesCount == 1
+        }
+    }
+
     /// The receiver answered 2xx: never sent again.
     public func markNotificationDelivered(_ id: Int64) throws {
         try write("mark a notification delivered") { db in

@@ -37,6 +37,23 @@ struct NotificationOutboxTests {
         #expect(file.range(of: Data("T0KEN".utf8)) == nil)
     }
 
+    @Test("of two stores that find the same event due, only one may post it until its lease ends")
+    func claims() throws {
+        let directory = try TemporaryDirectory()
+        let key = StateStore.webhookKey("https://hooks.example.org/hook")
+        let agent = try StateStore(stateDirectory: directory.stateDirectory)
+        let once = try StateStore(stateDirectory: directory.stateDirectory)
+        try agent.enqueueNotification(eventID: "e1", event: "failed", body: Array("{}".utf8), webhooks: [key])
+        let due = try #require(try once.dueNotifications(by: Date().addingTimeInterval(1)).first)
+        #expect(try agent.dueNotifications(by: Date().addingTimeInterval(1)).map(\.id) == [due.id])
+
+        #expect(try agent.claimNotification(due.id, until: Date().addingTimeInterval(35)))
+        #expect(try !once.claimNotification(due.id, until: Date().addingTimeInterval(35)))
+        #expect(try once.dueNotifications(by: Date().addingTimeInterval(1)).isEmpty)
+        // A lease that ran out (the claimer died mid-post) makes the event due again.
+        #expect(try once.dueNotifications(by: Date().addingTimeInterval(40)).map(\.id) == [due.id])
+    }
+
     @Test("a given-up event is never due again; the trouble flag is kept")
     func givenUpAndState() throws {
         let directory = try TemporaryDirectory()
