@@ -76,7 +76,9 @@ struct AgentEndToEndTests {
         #expect(
             try Self.waitUntil(90) {
                 try host.journalEntries("-u", "reconciler.service", "RECONCILER_ACTION=rollback").contains {
-                    ($0["MESSAGE"] as? String) == "rolled back" && ($0["RECONCILER_COMMIT"] as? String) == bad
+                    // The line names its commit: "0123456789ab: rolled back".
+                    (($0["MESSAGE"] as? String) ?? "").contains("rolled back")
+                        && ($0["RECONCILER_COMMIT"] as? String) == bad
                 }
             })
         #expect(try HTTPProbe.waitForOK("http://\(host.address):8101/", timeout: 30) != nil)
