@@ -35,7 +35,14 @@ enum Composition {
         _ configuration: HostConfiguration, logger: Logger, background: Bool
     ) -> any RunOutcomeReporting {
         var reporters: [any RunOutcomeReporting] = []
-        if let path = configuration.metricsTextfile { reporters.append(MetricsTextfile(path: path, logger: logger)) }
+        var isDirectory: ObjCBool = false
+        let nodeExporter =
+            FileManager.default.fileExists(
+                atPath: HostConfiguration.nodeExporterTextfileDirectory, isDirectory: &isDirectory)
+            && isDirectory.boolValue
+        if let path = configuration.metricsFile(nodeExporterDirectoryExists: nodeExporter) {
+            reporters.append(MetricsTextfile(path: path, logger: logger))
+        }
         if !configuration.webhooks.isEmpty {
             reporters.append(
                 WebhookNotifier(

@@ -134,7 +134,11 @@ struct ConfigurationCheck {
             ("allowEmpty", "\(configuration.allowEmpty)"), ("retainReleases", "\(configuration.retainReleases)"),
             ("historyLimit", "\(configuration.historyLimit)"),
         ]
-        if let textfile = configuration.metricsTextfile { pairs.append(("metrics.textfile", textfile)) }
+        if !configuration.metricsEnabled {
+            pairs.append(("metrics.enabled", "false"))
+        } else if let textfile = configuration.metricsTextfile {
+            pairs.append(("metrics.textfile", textfile))
+        }
         // A webhook URL may carry its token in the path: only scheme and host are shown.
         for (index, webhook) in configuration.webhooks.enumerated() {
             let events = webhook.events.map(\.rawValue).sorted().joined(separator: ",")

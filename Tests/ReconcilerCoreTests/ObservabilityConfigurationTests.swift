@@ -9,11 +9,23 @@ struct ObservabilityConfigurationTests {
         try HostConfigurationDecoder.decode(text, file: "config.yaml", base: base)
     }
 
-    @Test("without the sections no metrics file is written and no webhook is called")
-    func offByDefault() throws {
+    @Test("without the sections metrics go to node_exporter's directory if it exists, and no webhook is called")
+    func defaults() throws {
         let configuration = try decode("")
         #expect(configuration.metricsTextfile == nil)
+        #expect(
+            configuration.metricsFile(nodeExporterDirectoryExists: true)
+                == "/var/lib/prometheus/node-exporter/reconciler.prom")
+        #expect(configuration.metricsFile(nodeExporterDirectoryExists: false) == nil)
         #expect(configuration.webhooks.isEmpty)
+    }
+
+    @Test("metrics can be turned off, and a configured file is used whether node_exporter is there or not")
+    func metricsFileChoice() throws {
+        #expect(try decode("metrics: {enabled: false}").metricsFile(nodeExporterDirectoryExists: true) == nil)
+        let configured = try decode("metrics: {textfile: /srv/metrics/reconciler.prom}")
+        #expect(configured.metricsFile(nodeExporterDirectoryExists: false) == "/srv/metrics/reconciler.prom")
+        #expect(configured.metricsFile(nodeExporterDirectoryExists: true) == "/srv/metrics/reconciler.prom")
     }
 
     @Test func everySettingIsRead() throws {

@@ -24,8 +24,10 @@ public struct HostConfiguration: Sendable, Equatable {
     public var retainReleases = 3
     /// Runs kept in the history; older ones are deleted after each recorded run.
     public var historyLimit = 1000
-    /// Where the Prometheus text file is written after each run; nil: none is written.
+    /// Where the Prometheus text file is written after each run, when configured.
     public var metricsTextfile: String?
+    /// `metrics.enabled: false` turns off the text file, the default one included.
+    public var metricsEnabled = true
     /// Where run events are posted.
     public var webhooks: [WebhookConfiguration] = []
 
@@ -34,6 +36,18 @@ public struct HostConfiguration: Sendable, Equatable {
     }
 
     public var host: HostIdentity { HostIdentity(name: hostName, labels: labels) }
+
+    /// Debian's prometheus-node-exporter reads its textfile collector's files from here.
+    public static let nodeExporterTextfileDirectory = "/var/lib/prometheus/node-exporter"
+
+    /// The file metrics are written to: the configured one or, when none is, one in
+    /// node_exporter's textfile directory if that exists (node_exporter is installed), so a
+    /// host with node_exporter has the metrics without configuring anything; nil when off.
+    public func metricsFile(nodeExporterDirectoryExists: Bool) -> String? {
+        guard metricsEnabled else { return nil }
+        if let metricsTextfile { return metricsTextfile }
+        return nodeExporterDirectoryExists ? Self.nodeExporterTextfileDirectory + "/reconciler.prom" : nil
+    }
 
     public static let defaultPath = "/etc/reconciler/config.yaml"
     public static let defaultAgeIdentity = "/etc/reconciler/age-identity.txt"

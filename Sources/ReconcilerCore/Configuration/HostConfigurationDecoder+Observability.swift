@@ -1,9 +1,13 @@
 internal import Yams
 
 extension ConfigurationReader {
-    /// `metrics: {textfile: PATH}`: where the Prometheus text file is written after each run.
+    /// `metrics: {textfile: PATH, enabled: BOOL}`: where the Prometheus text file is written
+    /// after each run, or that none is.
     mutating func metrics(_ node: Node, at path: FieldPath) {
-        guard let fields = decoder.fields(of: node, at: path, allowed: ["textfile"]) else { return }
+        guard let fields = decoder.fields(of: node, at: path, allowed: ["textfile", "enabled"]) else { return }
+        if let enabled = fields["enabled"], let value = decoder.bool(enabled, at: path.key("enabled")) {
+            configuration.metricsEnabled = value
+        }
         if let file = fields["textfile"], let text = absolutePath(file, at: path.key("textfile")) {
             guard text.hasSuffix(".prom") else {
                 decoder.error(
