@@ -125,8 +125,9 @@ final class WebhookNotifier: RunOutcomeReporting, Sendable {
         }
     }
 
-    /// 5 s, 10 s, 20 s … at most 5 minutes.
+    /// 2 s, 4 s, 8 s … at most a minute: a receiver back from a short outage gets the event
+    /// within a minute, and the default 60 retries keep trying for about an hour.
     static func backoff(attempts: Int) -> Double {
-        min(300, 5 * pow(2, Double(min(max(attempts - 1, 0), 16))))
+        min(60, 2 * pow(2, Double(min(max(attempts - 1, 0), 16))))
     }
 }

@@ -23,7 +23,7 @@ public struct WebhookConfiguration: Sendable, Equatable {
 
     public init(
         url: String, events: Set<NotificationEvent> = Set(NotificationEvent.allCases), timeout: Double = 5,
-        retries: Int = 10
+        retries: Int = 60
     ) {
         self.url = url
         self.events = events
