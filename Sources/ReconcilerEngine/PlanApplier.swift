@@ -18,6 +18,9 @@ public struct PlanApplier {
     let trace = ApplyTrace()
     /// Adds up the time spent applying, across the appliers of one run.
     var tally: RunTally?
+    /// Called with the service after each start or restart: a rolling instance's health check
+    /// passes here before the next instance is touched, and a failure stops the plan.
+    var gate: ((String) throws(ReconcileError) -> Void)?
 
     init(
         ports: EnginePorts, source: any DesiredStateSource, store: any RunStore, buildDirectory: String,
@@ -64,6 +67,9 @@ public struct PlanApplier {
             if action.kind != .buildImage && action.kind != .pullImage { trace.changedHost = true }
             do {
                 try perform(action, unit: units[action.target], image: images[action.target], commit: desired.commit)
+                if action.kind == .start || action.kind == .restart, let service = action.service {
+                    try gate?(service)
+                }
                 try? store.markAction(id, state: .succeeded, message: nil)
                 let seconds = ports.clock.now().timeIntervalSince(started)
                 metadata["seconds"] = "\(String(format: "%.2f", seconds))"

@@ -188,7 +188,7 @@ extension Reconciliation {
             metadata: ["commit": "\(commit)", "summary": "\(assessment.commit.summary)"])
         try verifyUnits(assessment)
         ports.units.removeLeftoverFiles()
-        let applier = makeApplier(source: source, store: store)
+        let applier = makeApplier(source: source, store: store, rolling: assessment)
         try applier.apply(assessment.plan, desired: assessment.desired, run: run)
         let healthy = try checkHealth(assessment, services: changedServices(assessment.plan))
         // Held back with no healthy release, the plan only removed what the failure left: the
@@ -200,12 +200,21 @@ extension Reconciliation {
         return healthy
     }
 
-    func makeApplier(source: any DesiredStateSource, store: any RunStore) -> PlanApplier {
+    /// - Parameter assessment: whose rolling instances are health-gated one at a time.
+    func makeApplier(
+        source: any DesiredStateSource, store: any RunStore, rolling assessment: Assessment? = nil
+    ) -> PlanApplier {
         var applier = PlanApplier(
             ports: ports, source: source, store: store,
             buildDirectory: configuration.stateDirectory + "/build", logger: logger)
         applier.progress = progress
         applier.tally = tally
+        if let assessment, !assessment.rollingServices.isEmpty {
+            applier.gate = { service throws(ReconcileError) in
+                guard assessment.rollingServices.contains(service) else { return }
+                _ = try self.checkHealth(assessment, services: [service])
+            }
+        }
         return applier
     }
 

@@ -68,7 +68,7 @@ extension Reconciliation {
         var metadata: Logger.Metadata = ["commit": "\(commit)", "release": "\(release.id)"]
         metadata["summary"] = "\(assessment.commit.summary)"
         logger.info("applying \(plan.actions.count) actions", metadata: metadata)
-        let applier = makeApplier(source: source, store: store)
+        let applier = makeApplier(source: source, store: store, rolling: assessment)
         // A stopped run may have changed the host already.
         var changedHost = resumed != nil
         do {

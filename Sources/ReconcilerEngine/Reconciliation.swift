@@ -15,6 +15,8 @@ public struct Assessment: Sendable {
     /// The newest commit, when it is held back because it is quarantined (then `commit` is
     /// the last healthy one, or the quarantined one when none was healthy).
     public var heldBack: String?
+    /// Instances of replicated services updated one at a time (`update: rolling`).
+    public var rollingServices: Set<String> = []
     /// Services whose health check failed one probe, with why (filled by `diff`).
     public var unhealthy: [UnhealthyService] = []
 }
@@ -193,7 +195,8 @@ public final class Reconciliation {
         return Assessment(
             commit: revision, change: .unchanged, desired: desired, observed: observed, inventory: inventory,
             plan: plan,
-            healthChecks: selected.services.compactMap { service in service.health.map { (service.name, $0) } })
+            healthChecks: selected.services.compactMap { service in service.health.map { (service.name, $0) } },
+            rollingServices: Set(selected.services.filter { $0.instance?.update == .rolling }.map(\.name)))
     }
 
     func observer() -> HostObserver {

@@ -11,6 +11,8 @@ struct DecodedService {
     var name: Located<String>
     var ports: [Located<PortMapping>]
     var after: [Located<String>]
+    /// `replicas.ports`, one per instance.
+    var instancePorts: [Located<PortMapping>] = []
 }
 
 /// A decoded `kind: Unit`.

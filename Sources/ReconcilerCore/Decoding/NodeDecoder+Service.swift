@@ -4,7 +4,7 @@ extension NodeDecoder {
     /// The keys of a `kind: Service` document.
     static let serviceKeys = [
         "apiVersion", "kind", "name", "description", "hosts", "image", "command", "ports", "env", "envFiles",
-        "volumes", "user", "after", "restart", "health", "secrets",
+        "volumes", "user", "after", "restart", "health", "secrets", "replicas",
     ]
 
     /// Decodes a `kind: Service` document.
@@ -44,8 +44,28 @@ extension NodeDecoder {
             spec.restart = restart
         }
         spec.health = fields["health"].flatMap { healthCheck($0, at: .root.key("health")) }
+        var instancePorts: [Located<PortMapping>] = []
+        if let replicasNode = fields["replicas"], let (replicas, located) = replicas(replicasNode, at: .root.key("replicas")) {
+            spec.replicas = replicas
+            instancePorts = located
+            if let portsNode = fields["ports"], !ports.isEmpty {
+                error(
+                    at: portsNode, .root.key("ports"),
+                    "a service with replicas publishes each instance's port in replicas.ports; move these there")
+            }
+        }
+        if let healthNode = fields["health"], let health = spec.health,
+            Self.usesPortPlaceholder(health) ? spec.replicas == nil : spec.replicas != nil && !health.isCommand
+        {
+            error(
+                at: healthNode, .root.key("health"),
+                spec.replicas != nil
+                    ? "with replicas, write the health check's port as {port} (like http://127.0.0.1:{port}/ or"
+                        + " tcp: \"{port}\") so each instance is checked on its own port"
+                    : "{port} stands for an instance's port and needs replicas:; write the port number")
+        }
         guard let name else { return nil }
-        return DecodedService(spec: spec, name: name, ports: ports, after: after)
+        return DecodedService(spec: spec, name: name, ports: ports, after: after, instancePorts: instancePorts)
     }
 
     private mutating func serviceName(_ fields: Fields) -> Located<String>? {
@@ -128,6 +148,8 @@ extension NodeDecoder {
             return HealthCheck(probe: .http(url: url), timeout: timeout)
         case "tcp":
             guard let text = string(probeNode, at: probePath, expected: "a port number") else { return nil }
+            // Port 0 stands for each instance's own port; replicas: replaces it.
+            if text == Replicas.portPlaceholder { return HealthCheck(probe: .tcp(port: 0), timeout: timeout) }
             switch PortSyntax.number(text) {
             case .success(let port):
                 return HealthCheck(probe: .tcp(port: port), timeout: timeout)
@@ -143,6 +165,24 @@ extension NodeDecoder {
             }
             return HealthCheck(probe: .command(command.map(\.value)), timeout: timeout)
         }
+    }
+}
+
+extension NodeDecoder {
+    /// Whether a health check names the instance's port (`{port}`) instead of a number.
+    static func usesPortPlaceholder(_ check: HealthCheck) -> Bool {
+        switch check.probe {
+        case .http(let url): url.contains(Replicas.portPlaceholder)
+        case .tcp(let port): port == 0
+        case .command: false
+        }
+    }
+}
+
+extension HealthCheck {
+    var isCommand: Bool {
+        if case .command = probe { return true }
+        return false
     }
 }
 

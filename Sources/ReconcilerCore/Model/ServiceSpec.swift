@@ -21,6 +21,10 @@ public struct ServiceSpec: Sendable, Equatable {
     public var after: [String]
     public var restart: RestartPolicy
     public var health: HealthCheck?
+    /// `replicas:` as written; nil once the service is expanded into its instances.
+    public var replicas: Replicas?
+    /// Set on each instance a replicated service expands to.
+    public var instance: ServiceInstance?
     /// Where the document starts, for messages about the whole service.
     public var location: SourceLocation
 
@@ -39,6 +43,8 @@ public struct ServiceSpec: Sendable, Equatable {
         after: [String] = [],
         restart: RestartPolicy = .always,
         health: HealthCheck? = nil,
+        replicas: Replicas? = nil,
+        instance: ServiceInstance? = nil,
         location: SourceLocation
     ) {
         self.name = name
@@ -55,11 +61,16 @@ public struct ServiceSpec: Sendable, Equatable {
         self.after = after
         self.restart = restart
         self.health = health
+        self.replicas = replicas
+        self.instance = instance
         self.location = location
     }
 
     /// The systemd unit this service is rendered to.
     public var unitName: String { "\(name).service" }
+
+    /// The name its image is built under: the group's for an instance, so N instances share one build.
+    public var imageName: String { instance?.group ?? name }
 }
 
 /// Where a service's image comes from.

@@ -40,11 +40,13 @@ public struct DesiredHostBuilder {
                 }
                 let reference = DesiredStateRenderer.imageReference(for: service, buildTag: tag)
                 references[service.name] = reference
+                // The instances of a replicated service share one build.
+                guard !images.contains(where: { $0.reference == reference }) else { continue }
                 images.append(
                     DesiredImage(
                         reference: reference,
                         origin: .build(context: spec.context, dockerfile: spec.dockerfile, arguments: spec.arguments),
-                        service: service.name))
+                        service: service.imageName))
             }
         }
         let rendered = DesiredStateRenderer(runtime: runtime, ageIdentity: ageIdentity).render(state) {

@@ -23,7 +23,7 @@ public struct DesiredStateRenderer: Sendable {
     public static func imageReference(for service: ServiceSpec, buildTag: String) -> String {
         switch service.image {
         case .reference(let reference): reference
-        case .build: ImageNaming.built(service: service.name, tag: buildTag)
+        case .build: ImageNaming.built(service: service.imageName, tag: buildTag)
         }
     }
 }

@@ -31,6 +31,7 @@ public enum DesiredStateLoader {
             }
             diagnostics += decoder.diagnostics
         }
+        services = ReplicaExpansion.expand(services)
         diagnostics += CrossDocumentChecks.diagnostics(services: services, units: units)
         diagnostics.sort { ($0.location, $0.path, $0.message) < ($1.location, $1.path, $1.message) }
         let hasErrors = diagnostics.contains { $0.severity == .error }
