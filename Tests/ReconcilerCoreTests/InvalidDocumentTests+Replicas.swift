@@ -23,7 +23,8 @@ extension InvalidDocumentTests {
         Case(
             name: "replicas without ports",
             yaml: Case.service("replicas: {count: 2}"),
-            at: "5:11", path: "replicas.ports", message: "required key 'ports' is missing; give one host port per instance"),
+            at: "5:11", path: "replicas.ports",
+            message: "required key 'ports' is missing; give one host port per instance"),
         Case(
             name: "two instances on one host port",
             yaml: Case.service("replicas: {count: 2, ports: [\"8001:80\", \"8001:80\"]}"),

@@ -105,13 +105,14 @@ struct ValueSyntaxTests {
 
     @Test(arguments: [
         ("imgae", "image"), ("prots", "ports"), ("Ports", "ports"), ("envfiles", "envFiles"), ("helth", "health"),
+        ("replica", "replicas"),
     ])
     func suggestsTheClosestKey(word: String, expected: String) {
         #expect(KeySuggestion.closest(to: word, among: NodeDecoder.serviceKeys) == expected)
     }
 
     @Test func suggestsNothingWhenEveryKeyIsFar() {
-        #expect(KeySuggestion.closest(to: "replicas", among: NodeDecoder.serviceKeys) == nil)
+        #expect(KeySuggestion.closest(to: "zzzzzz", among: NodeDecoder.serviceKeys) == nil)
     }
 
     @Test(arguments: [("", "abc", 3), ("abc", "abc", 0), ("ab", "ba", 1), ("kitten", "sitting", 3)])

@@ -45,7 +45,9 @@ extension NodeDecoder {
         }
         spec.health = fields["health"].flatMap { healthCheck($0, at: .root.key("health")) }
         var instancePorts: [Located<PortMapping>] = []
-        if let replicasNode = fields["replicas"], let (replicas, located) = replicas(replicasNode, at: .root.key("replicas")) {
+        if let replicasNode = fields["replicas"],
+            let (replicas, located) = replicas(replicasNode, at: .root.key("replicas"))
+        {
             spec.replicas = replicas
             instancePorts = located
             if let portsNode = fields["ports"], !ports.isEmpty {
