@@ -33,7 +33,8 @@ extension Reconciliation {
                     commit: commit)
             }
             try verifyUnits(back)
-            try makeApplier(source: source, store: store, rolling: back).apply(back.plan, desired: back.desired, run: run)
+            try makeApplier(source: source, store: store, rolling: back).apply(
+                back.plan, desired: back.desired, run: run)
             restored = try checkHealth(back, services: changedServices(back.plan))
         } catch {
             let message =
