@@ -22,7 +22,7 @@ extension PlanCase {
         containerOnWrongImage, serviceRemoved, orderedServicesRemoved, everyUnitRemovedRefused,
         everyUnitRemovedAllowed, foreignFileClash, foreignFragmentClash, foreignUnitsIgnored, afterOrdering,
         disabledUnitNotStarted,
-    ] + replicaCases
+    ]
 
     /// A host that has never run the reconciler.
     static let freshHost = PlanCase(

@@ -10,7 +10,7 @@ struct PlannerGoldenTests {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/plans")
 
-    @Test(arguments: PlanCase.all)
+    @Test(arguments: PlanCase.all + PlanCase.replicaCases)
     func planReportMatchesTheGoldenFile(_ planCase: PlanCase) throws {
         let report = PlanReport.text(planCase.plan, desired: planCase.desired, observed: planCase.observed)
         let file = Self.directory.appendingPathComponent("\(planCase.name).txt")
@@ -26,7 +26,7 @@ struct PlannerGoldenTests {
         // Only .txt: an update run writes through temporary files in the same folder.
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
             .filter { $0.hasSuffix(".txt") }.sorted()
-        #expect(files == PlanCase.all.map { "\($0.name).txt" }.sorted())
+        #expect(files == (PlanCase.all + PlanCase.replicaCases).map { "\($0.name).txt" }.sorted())
     }
 
     @Test func planRoundTripsThroughJSONForMachineOutput() throws {
