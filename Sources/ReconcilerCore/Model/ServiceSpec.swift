@@ -21,6 +21,8 @@ public struct ServiceSpec: Sendable, Equatable {
     public var after: [String]
     public var restart: RestartPolicy
     public var health: HealthCheck?
+    /// `bridge` (the default) or `host`.
+    public var network: ServiceNetwork = .bridge
     /// Where the document starts, for messages about the whole service.
     public var location: SourceLocation
 
