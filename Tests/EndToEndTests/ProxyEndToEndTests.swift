@@ -26,7 +26,8 @@ struct ProxyEndToEndTests {
 
     /// The proxy from proxy/, with pebble as its ACME CA, or with `extra` lines (host certificates).
     static func proxy(config: String = "/etc/caddy/Caddyfile", extraVolumes: [String] = []) -> String {
-        let volumes = (["proxy-data:/data", "\(TestHost.pebbleListenerCA):\(TestHost.pebbleListenerCA):ro"] + extraVolumes)
+        let volumes =
+            (["proxy-data:/data", "\(TestHost.pebbleListenerCA):\(TestHost.pebbleListenerCA):ro"] + extraVolumes)
             .map { "\"\($0)\"" }.joined(separator: ", ")
         return """
             apiVersion: reconciler/v1
@@ -71,7 +72,9 @@ struct ProxyEndToEndTests {
             timeout: 120)
     }
 
-    @Test("one commit brings up the proxy with a certificate from the ACME server, a redirect, HSTS, a reload that keeps its process, and host-supplied certificates", .timeLimit(.minutes(25)))
+    @Test(
+        "one commit brings up the proxy with a certificate from the ACME server, a redirect, HSTS, a reload that keeps its process, and host-supplied certificates",
+        .timeLimit(.minutes(25)))
     func theProxyServesHTTPSFromACommit() throws {
         let host = try TestHost.bootFresh("e2e-prx1")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
@@ -104,7 +107,8 @@ struct ProxyEndToEndTests {
         // A graceful reload (what the proxy unit's ExecReload will run): same process, still serving.
         let pid = try host.mustExec("podman", "container", "inspect", "--format", "{{.State.Pid}}", "proxy").trimmed
         try host.mustExec("podman", "exec", "proxy", "caddy", "reload", "--config", "/etc/caddy/Caddyfile", "--force")
-        #expect(try host.mustExec("podman", "container", "inspect", "--format", "{{.State.Pid}}", "proxy").trimmed == pid)
+        #expect(
+            try host.mustExec("podman", "container", "inspect", "--format", "{{.State.Pid}}", "proxy").trimmed == pid)
         #expect(try Self.curl(host, ["--cacert", TestHost.pebbleRoot, "https://\(Self.site)/"]).status == 0)
 
         try Self.hostSuppliedCertificatesAreServed(host)
@@ -115,7 +119,8 @@ struct ProxyEndToEndTests {
     /// the journal or the reconciler's store; Caddy runs unprivileged.
     static func expectKeysStayPrivate(_ host: TestHost) throws {
         let data = try host.mustExec("podman", "volume", "inspect", "--format", "{{.Mountpoint}}", "proxy-data").trimmed
-        let key = try host.mustExec("sh", "-c", "find '\(data)/caddy/certificates' -name '\(site).key' | head -1").trimmed
+        let key = try host.mustExec("sh", "-c", "find '\(data)/caddy/certificates' -name '\(site).key' | head -1")
+            .trimmed
         #expect(!key.isEmpty, "no key in \(data)")
         // The key's longest base64 line: a distinctive string to look for elsewhere.
         let line = try host.mustExec("sh", "-c", "grep -v -- ----- '\(key)' | head -1").trimmed
@@ -123,7 +128,8 @@ struct ProxyEndToEndTests {
         #expect(try host.mustExec("stat", "-c", "%a %u", data).trimmed == "700 990")
         let journal = try host.exec("sh", "-c", "journalctl -o cat | grep -c -F -e '\(line)' -e 'PRIVATE KEY'")
         #expect(journal.stdout.trimmed == "0", "\(journal)")
-        let store = try host.exec("sh", "-c", "cat /var/lib/reconciler/state.sqlite* | grep -a -c -F -e '\(line)' -e 'PRIVATE KEY'")
+        let store = try host.exec(
+            "sh", "-c", "cat /var/lib/reconciler/state.sqlite* | grep -a -c -F -e '\(line)' -e 'PRIVATE KEY'")
         #expect(store.stdout.trimmed == "0", "\(store)")
         #expect(try host.mustExec("podman", "exec", "proxy", "id", "-u").trimmed == "990")
     }

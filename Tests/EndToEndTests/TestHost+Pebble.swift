@@ -15,7 +15,10 @@ extension TestHost {
     func startPebble(resolving site: String) throws {
         try mustExec("apt-get", "update", "-qq", timeout: 300)
         try mustExec(
-            ["env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", "--no-install-recommends", "pebble"],
+            [
+                "env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                "pebble",
+            ],
             timeout: 600)
         try mustExec("sh", "-c", "echo '127.0.0.1 \(site)' >> /etc/hosts")
         let directory = Self.pebbleDirectory
