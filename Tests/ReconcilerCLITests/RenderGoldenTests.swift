@@ -13,7 +13,10 @@ struct RenderGoldenTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static let cases = ["blog", "dependencies", "escaping", "pulled-image", "unit-files", "secrets"]
+    static let cases = [
+        "blog", "dependencies", "escaping", "pulled-image", "unit-files", "secrets",
+        "host-network",
+    ]
 
     /// The blog case renders this repository's own desired-state folder.
     static func repository(for name: String) -> URL {
