@@ -13,7 +13,9 @@ struct RenderGoldenTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static let cases = ["blog", "dependencies", "escaping", "pulled-image", "unit-files", "secrets", "replicas"]
+    static let cases = [
+        "blog", "dependencies", "escaping", "pulled-image", "unit-files", "secrets", "replicas", "host-network",
+    ]
 
     /// The blog case renders this repository's own desired-state folder.
     static func repository(for name: String) -> URL {

@@ -229,6 +229,14 @@ struct InvalidDocumentTests {
             at: "5:10", path: "restart",
             message: "unknown restart policy 'allways'; expected always, on-failure, no (did you mean 'always'?)"),
         Case(
+            name: "an unknown network names the two there are",
+            yaml: Case.service("network: hots"),
+            at: "5:10", path: "network", message: "unknown network 'hots'; expected bridge or host"),
+        Case(
+            name: "a host-network service cannot also publish ports",
+            yaml: Case.service("ports: [\"80:80\"]", "network: host"),
+            at: "6:10", path: "network", message: "a service on the host network cannot publish ports"),
+        Case(
             name: "two health probes",
             yaml: Case.service("health: {http: \"http://127.0.0.1/\", tcp: 80}"),
             at: "5:9", path: "health", message: "set exactly one probe: http, tcp or command (found http and tcp)"),

@@ -93,6 +93,21 @@ struct ValidDocumentTests {
         #expect(unit.contents == "[Unit]\nDescription=Nightly jobs\n")
     }
 
+    @Test("network: host decodes and renders as --network host for both runtimes; the default adds nothing")
+    func hostNetworkDecodesAndRenders() throws {
+        let manifest = "apiVersion: reconciler/v1\nkind: Service\nname: proxy\nimage: {ref: x}\nnetwork: host\n"
+        let load = DesiredStateLoader.load(from: Self.repository(["desired-state/proxy.yaml": manifest]))
+        let proxy = try #require(load.state?.services.first, "\(load.diagnostics)")
+        #expect(proxy.network == .host)
+        for runtime in [ContainerRuntime.podman, .docker] {
+            let unit = ServiceRenderer(runtime: runtime).render(proxy, image: "x").contents
+            #expect(unit.contains(" --network host "), "\(unit)")
+            var bridged = proxy
+            bridged.network = .bridge
+            #expect(!ServiceRenderer(runtime: runtime).render(bridged, image: "x").contents.contains("--network"))
+        }
+    }
+
     @Test func theDockerfileDefaultsToTheOneInsideTheBuildContext() throws {
         let manifest = "apiVersion: reconciler/v1\nkind: Service\nname: app\nimage: {build: {context: ./app/}}\n"
         let tree = Self.repository(["desired-state/app.yaml": manifest]).with("app/Dockerfile", text: "FROM scratch\n")

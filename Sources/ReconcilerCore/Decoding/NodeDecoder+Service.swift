@@ -5,6 +5,7 @@ extension NodeDecoder {
     static let serviceKeys = [
         "apiVersion", "kind", "name", "description", "hosts", "image", "command", "ports", "env", "envFiles",
         "volumes", "user", "after", "restart", "health", "secrets", "replicas",
+        "network",
     ]
 
     /// Decodes a `kind: Service` document.
@@ -66,6 +67,11 @@ extension NodeDecoder {
                         + " tcp: \"{port}\") so each instance is checked on its own port"
                     : "{port} stands for an instance's port and needs replicas:; write the port number")
         }
+        if let networkNode = fields["network"],
+            let network = serviceNetwork(networkNode, publishes: !ports.isEmpty || !instancePorts.isEmpty)
+        {
+            spec.network = network
+        }
         guard let name else { return nil }
         return DecodedService(spec: spec, name: name, ports: ports, after: after, instancePorts: instancePorts)
     }
@@ -120,6 +126,26 @@ extension NodeDecoder {
             return nil
         }
         return policy
+    }
+
+    /// `network: host|bridge`. A host-network container binds the host's ports itself, so a
+    /// `ports` list alongside would be ignored by podman and refused by docker: say so here.
+    private mutating func serviceNetwork(_ node: Node, publishes: Bool) -> ServiceNetwork? {
+        let path = FieldPath.root.key("network")
+        guard let text = string(node, at: path) else { return nil }
+        guard let network = ServiceNetwork(rawValue: text) else {
+            let allowed = ServiceNetwork.allCases.map(\.rawValue).joined(separator: " or ")
+            error(at: node, path, "unknown network '\(text)'; expected \(allowed)")
+            return nil
+        }
+        if network == .host, publishes {
+            error(
+                at: node, path,
+                "a service on the host network cannot publish ports: it listens on the host's addresses itself;"
+                    + " remove ports, or drop network: host")
+            return nil
+        }
+        return network
     }
 
     /// `health: {http: url | tcp: port | command: [...], timeout: 60s}`.

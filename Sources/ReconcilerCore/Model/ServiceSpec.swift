@@ -25,6 +25,8 @@ public struct ServiceSpec: Sendable, Equatable {
     public var replicas: Replicas?
     /// Set on each instance a replicated service expands to.
     public var instance: ServiceInstance?
+    /// `bridge` (the default) or `host`.
+    public var network: ServiceNetwork = .bridge
     /// Where the document starts, for messages about the whole service.
     public var location: SourceLocation
 

@@ -131,6 +131,9 @@ public struct ServiceRenderer: Sendable {
     /// Options both engines understand, in a fixed order so output is deterministic.
     private func containerOptions(_ service: ServiceSpec) -> [String] {
         var options: [String] = []
+        if service.network == .host {
+            options += ["--network", "host"]
+        }
         if let user = service.user {
             options += ["--user", user]
         }
