@@ -20,6 +20,8 @@ def create_app(test_config=None):
         # PostgreSQL when set; the password comes separately, so the URL carries none.
         DATABASE_URL=database_url(),
         DATABASE_PASSWORD=secret_from_environment("FLASKR_DATABASE_PASSWORD"),
+        # How long start-up waits for a PostgreSQL server that is still starting.
+        DATABASE_WAIT=float(os.environ.get("FLASKR_DATABASE_WAIT") or 60),
         SECRET_KEY=secret_from_environment("FLASKR_SECRET_KEY"),
         # Browsers then leave the session cookie off cross-site form posts.
         SESSION_COOKIE_SAMESITE="Lax",

@@ -5,13 +5,17 @@ the two databases share every query. Which one is used comes from configuration
 (FLASKR_DATABASE_URL for PostgreSQL, otherwise the FLASKR_DATABASE file).
 """
 
+import logging
 import sqlite3
+import time
 
 import click
 from flask import current_app, g
 from flask.cli import with_appcontext
 
 from . import migrations
+
+log = logging.getLogger(__name__)
 
 # Taken inside the migration transaction so that instances starting together migrate one
 # at a time; any fixed number works as long as nothing else in the database uses it.
@@ -105,8 +109,29 @@ def migrate(config, drop=False):
     """
     url = config.get("DATABASE_URL")
     if is_postgres(url):
-        return _migrate_postgres(PostgresConnection(url, config.get("DATABASE_PASSWORD")), drop)
+        return _migrate_postgres(_connect_when_up(url, config), drop)
     return _migrate_sqlite(config["DATABASE"], drop)
+
+
+def _connect_when_up(url, config):
+    """Connect, waiting up to DATABASE_WAIT seconds for a server that is still starting.
+
+    The blog and its database start side by side after a boot or a deploy; failing at once
+    would fail the blog's health check and roll back a release that was fine.
+    """
+    psycopg2 = _psycopg2()
+    deadline = time.monotonic() + float(config.get("DATABASE_WAIT", 60))
+    while True:
+        try:
+            return PostgresConnection(url, config.get("DATABASE_PASSWORD"))
+        except psycopg2.OperationalError as exc:
+            # A wrong password or database name will not fix itself: no point waiting.
+            if "authentication failed" in str(exc) or "does not exist" in str(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            log.warning("database not reachable yet, retrying: %s", str(exc).strip())
+            time.sleep(1)
 
 
 def _pending(applied_rows, steps):

@@ -1,6 +1,7 @@
 """Schema versions on both databases: applied once, recorded, safe for instances starting together."""
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,13 @@ def test_other_urls_are_refused_clearly(url, monkeypatch):
     monkeypatch.setenv("FLASKR_DATABASE_URL", url)
     with pytest.raises(ValueError, match="FLASKR_DATABASE_URL must start with postgresql://"):
         database_url()
+
+
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_start_waits_for_a_server_that_is_not_up_yet(db, tmp_path):
+    # A socket folder where no server listens yet: start-up retries until DATABASE_WAIT.
+    url = db.settings["DATABASE_URL"].split("?")[0] + f"?host={tmp_path}"
+    started = time.monotonic()
+    with pytest.raises(Exception, match="No such file or directory|could not connect"):
+        create_app({**db.settings, "DATABASE_URL": url, "DATABASE_WAIT": 2})
+    assert time.monotonic() - started >= 2
