@@ -13,7 +13,8 @@ struct DatabaseBackupEndToEndTests {
 
     /// Publishes the blog on `port` instead of 8080, so suites running side by side stay apart.
     static func movePort(_ host: TestHost, file: String, to port: Int) throws {
-        try host.mustExec("sed", "-i", "-e", "s/8080:8080/\(port):8080/", "-e", "s|127.0.0.1:8080|127.0.0.1:\(port)|", file)
+        try host.mustExec(
+            "sed", "-i", "-e", "s/8080:8080/\(port):8080/", "-e", "s|127.0.0.1:8080|127.0.0.1:\(port)|", file)
     }
 
     /// Registers, logs in and writes `titles`; returns the page that lists them.
@@ -78,7 +79,8 @@ struct DatabaseBackupEndToEndTests {
         #expect(try Self.missingTitles(url) == Self.titles)
 
         let restore = try host.mustExec(
-            "podman", "exec", "blog-db", "pg-restore", "/var/lib/postgresql/backups/\(dumps.first ?? "?")", timeout: 300)
+            "podman", "exec", "blog-db", "pg-restore", "/var/lib/postgresql/backups/\(dumps.first ?? "?")", timeout: 300
+        )
         #expect(restore.contains("restored blog"), "\(restore)")
         #expect(try Self.missingTitles(url) == [])
         // Owned by the blog's role again: the blog can write, not only read.
