@@ -120,4 +120,41 @@ struct DatabaseBackupEndToEndTests {
         #expect(restore.contains("restored 3 posts"), "\(restore)")
         #expect(try Self.missingTitles(url) == [])
     }
+
+    /// The same backup unit under docker: it names no runtime, and finds the one running `blog`.
+    @Test(.timeLimit(.minutes(20)))
+    func theSQLiteBackupUnitWorksUnderDockerToo() throws {
+        let host = try TestHost.bootFresh("e2e-db-dock")
+        try host.mustExec("systemctl", "start", "docker.service", timeout: 180)
+        let repository = "/srv/db-dock"
+        try host.copyRepository(to: repository)
+        try Self.movePort(host, file: "\(repository)/desired-state/blog.yaml", to: 8242)
+        // Built with podman and handed to dockerd, as DesiredStateEndToEndTests explains.
+        try host.mustExec(
+            "podman", "build", "--quiet", "--tag", "localhost/reconciler/blog:working-tree",
+            "--build-arg", "BASE=python:3.11-slim", "--file", "\(repository)/Dockerfile", repository,
+            timeout: 600)
+        try host.mustExec("rm", "-f", "/var/tmp/blog.tar")
+        try host.mustExec("podman", "save", "--output", "/var/tmp/blog.tar", "localhost/reconciler/blog:working-tree")
+        try host.mustExec("docker", "load", "--input", "/var/tmp/blog.tar", timeout: 300)
+        let units = try host.installRenderedUnits(from: repository, runtime: "docker")
+        #expect(units.contains("blog-backup.service"), "\(units)")
+        try host.mustExec("systemctl", "start", "blog.service", timeout: 120)
+        let url = "http://\(host.address):8242"
+        #expect(try HTTPProbe.waitForOK("\(url)/healthz", timeout: 90) == "ok")
+        _ = try Self.writePosts(url)
+
+        try host.mustExec("systemctl", "start", "blog-backup.service", timeout: 300)
+        let backups = try host.mustExec("docker", "exec", "blog", "ls", "/data/backups")
+            .split(separator: "\n").map(String.init)
+        #expect(backups.count == 1 && backups[0].hasPrefix("flaskr-"), "\(backups)")
+        try host.mustExec("docker", "exec", "blog", "sh", "-c", "rm -f /data/flaskr.sqlite /data/flaskr.sqlite-*")
+        #expect(try Self.missingTitles(url) == Self.titles)
+
+        let restore = try host.mustExec(
+            "docker", "exec", "blog", "python3", "-m", "flaskr.restore", "/data/backups/\(backups.first ?? "?")")
+        #expect(restore.contains("restored 3 posts"), "\(restore)")
+        #expect(try Self.missingTitles(url) == [])
+        try host.mustExec("systemctl", "stop", "blog.service", timeout: 120)
+    }
 }
