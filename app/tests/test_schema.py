@@ -45,14 +45,28 @@ def test_failed_step_changes_nothing(app, db, monkeypatch):
         db.query("SELECT count(*) FROM tag")
 
 
-def test_concurrent_starts_migrate_once(db):
-    # Eight instances starting together on an empty database: each step must run exactly
-    # once, or CREATE TABLE/INSERT INTO schema_version would fail in the losers.
-    errors, results = [], []
+# A step slow enough that instances starting together overlap inside it.
+SLOW_STEP = {
+    "SQLITE": "CREATE TABLE slow AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+    " WHERE x < 300000) SELECT x FROM c",
+    "POSTGRESQL": "CREATE TABLE slow AS SELECT x, pg_sleep(0.3) IS NULL AS slept FROM generate_series(1, 1) x",
+}
+
+
+def test_concurrent_starts_migrate_once(db, monkeypatch):
+    # Each step must run exactly once, or CREATE TABLE/INSERT INTO schema_version would fail
+    # in the losers.
     Path(db.settings["DATABASE"]).parent.mkdir(parents=True, exist_ok=True)
+    # Deployed once; the next release adds a step, and its instances start together.
+    migrate(dict(db.settings))
+    dialect = "POSTGRESQL" if db.kind == "postgresql" else "SQLITE"
+    monkeypatch.setattr(migrations, dialect, getattr(migrations, dialect) + [[SLOW_STEP[dialect]]])
+    errors, results = [], []
+    barrier = threading.Barrier(8)
 
     def start():
         try:
+            barrier.wait()
             results.append(migrate(dict(db.settings)))
         except Exception as exc:  # collected: an exception in a thread is otherwise lost
             errors.append(exc)
@@ -64,7 +78,8 @@ def test_concurrent_starts_migrate_once(db):
         t.join()
 
     assert errors == []
-    assert sorted(results) == [[]] * 7 + [list(range(1, migrations.latest() + 1))]
+    assert sorted(results) == [[]] * 7 + [[2]]
+    assert db.query("SELECT count(*) FROM slow") != []
 
 
 @pytest.mark.parametrize("db", ["postgresql"], indirect=True)
