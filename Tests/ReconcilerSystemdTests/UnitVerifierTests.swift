@@ -42,6 +42,17 @@ struct UnitVerifierTests {
         #expect(try UnitVerifier.verify(units: units) == [])
     }
 
+    @Test func thePostgreSQLBackupUnitsHaveNoProblems() throws {
+        let units = [
+            // The database's own unit is rendered like the blog's; its contents do not matter here.
+            (name: "blog-db.service", contents: Self.blogService().contents),
+            try Self.repositoryUnit("blog-db-backup.service"),
+            try Self.repositoryUnit("blog-db-backup.timer"),
+        ]
+
+        #expect(try UnitVerifier.verify(units: units) == [])
+    }
+
     @Test func unitsOfOneBatchMayRequireEachOther() throws {
         let backup = (
             name: "backup.service", contents: "[Unit]\nRequires=blog.service\n[Service]\nExecStart=/usr/bin/podman ps\n"

@@ -9,7 +9,7 @@ import os
 from flask import Flask
 
 from . import auth, blog, db, health
-from .config import database_path, load_or_create_secret_key, secret_from_environment
+from .config import database_path, database_url, load_or_create_secret_key, secret_from_environment
 
 
 def create_app(test_config=None):
@@ -17,6 +17,11 @@ def create_app(test_config=None):
     app = Flask(__name__)
     app.config.from_mapping(
         DATABASE=database_path(),
+        # PostgreSQL when set; the password comes separately, so the URL carries none.
+        DATABASE_URL=database_url(),
+        DATABASE_PASSWORD=secret_from_environment("FLASKR_DATABASE_PASSWORD"),
+        # How long start-up waits for a PostgreSQL server that is still starting.
+        DATABASE_WAIT=float(os.environ.get("FLASKR_DATABASE_WAIT") or 60),
         SECRET_KEY=secret_from_environment("FLASKR_SECRET_KEY"),
         # Browsers then leave the session cookie off cross-site form posts.
         SESSION_COOKIE_SAMESITE="Lax",
@@ -32,8 +37,8 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = load_or_create_secret_key(os.path.join(data_dir, "secret_key"))
 
-    # A fresh volume needs no manual step: the tables are created here when missing.
-    db.create_schema(database)
+    # A fresh volume or database needs no manual step: the schema is brought up to date here.
+    db.migrate(app.config)
     db.init_app(app)
 
     app.register_blueprint(auth.bp)

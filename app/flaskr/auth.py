@@ -28,7 +28,7 @@ def load_logged_in_user():
     g.user = None
     if user_id is not None:
         # None as well when the account has gone since the cookie was issued.
-        g.user = get_db().execute("SELECT * FROM user WHERE id = ?", (user_id,)).fetchone()
+        g.user = get_db().execute('SELECT * FROM "user" WHERE id = ?', (user_id,)).fetchone()
 
 
 @bp.route("/register", methods=("GET", "POST"))
@@ -46,7 +46,7 @@ def register():
             db = get_db()
             try:
                 db.execute(
-                    "INSERT INTO user (username, password) VALUES (?, ?)",
+                    'INSERT INTO "user" (username, password) VALUES (?, ?)',
                     (username, generate_password_hash(password)),
                 )
                 db.commit()
@@ -68,7 +68,7 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
-        user = get_db().execute("SELECT * FROM user WHERE username = ?", (username,)).fetchone()
+        user = get_db().execute('SELECT * FROM "user" WHERE username = ?', (username,)).fetchone()
 
         if user is not None and check_password_hash(user["password"], password):
             # A fresh session, so nothing from before the login carries over.

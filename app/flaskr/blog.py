@@ -12,7 +12,7 @@ bp = Blueprint("blog", __name__)
 def index():
     posts = get_db().execute(
         "SELECT p.id, title, body, date(created) AS created_on, author_id, username"
-        " FROM post p JOIN user u ON p.author_id = u.id"
+        ' FROM post p JOIN "user" u ON p.author_id = u.id'
         # id breaks ties between posts made within the same second.
         " ORDER BY created DESC, p.id DESC"
     ).fetchall()
@@ -23,7 +23,7 @@ def get_post(post_id, check_author=True):
     """The post with its author's name; 404 when missing, 403 when it is not the user's."""
     post = get_db().execute(
         "SELECT p.id, title, body, created, author_id, username"
-        " FROM post p JOIN user u ON p.author_id = u.id"
+        ' FROM post p JOIN "user" u ON p.author_id = u.id'
         " WHERE p.id = ?",
         (post_id,),
     ).fetchone()

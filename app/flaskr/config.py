@@ -12,6 +12,17 @@ def database_path():
     return os.path.abspath(os.environ.get("FLASKR_DATABASE") or DEFAULT_DATABASE)
 
 
+def database_url():
+    """FLASKR_DATABASE_URL (postgresql://user@host:port/db), or None for the SQLite file."""
+    url = os.environ.get("FLASKR_DATABASE_URL") or None
+    if url is not None and not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError(
+            f"FLASKR_DATABASE_URL must start with postgresql://, not {url.split(':', 1)[0]!r}:"
+            " leave it unset and set FLASKR_DATABASE for an SQLite file"
+        )
+    return url
+
+
 def secret_from_environment(name):
     """The value of NAME, or the contents of the file NAME_FILE names (Docker's convention).
 

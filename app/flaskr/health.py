@@ -1,10 +1,8 @@
 """Liveness probe for the reconciler and the container runtime."""
 
-import sqlite3
-
 from flask import Blueprint, current_app
 
-from .db import get_db
+from .db import errors, get_db
 
 bp = Blueprint("health", __name__)
 
@@ -14,7 +12,7 @@ def healthz():
     # The process answering is not enough: the blog is useless without its database.
     try:
         get_db().execute("SELECT 1").fetchone()
-    except sqlite3.Error as exc:
+    except errors() as exc:
         current_app.logger.warning("health check failed: %s", exc)
         return "database unavailable", 503, {"Content-Type": "text/plain; charset=utf-8"}
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

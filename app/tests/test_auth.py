@@ -2,19 +2,18 @@ import pytest
 from flask import g, session
 from werkzeug.security import check_password_hash
 
-from conftest import query
 
 
 def test_register_page(client):
     assert client.get("/auth/register").status_code == 200
 
 
-def test_register_stores_hashed_password(client, db_path):
+def test_register_stores_hashed_password(client, db):
     response = client.post("/auth/register", data={"username": "alice", "password": "s3cret"})
     assert response.status_code == 302
     assert response.headers["Location"] == "/auth/login"
 
-    [(stored,)] = query(db_path, "SELECT password FROM user WHERE username = 'alice'")
+    [(stored,)] = db.query('SELECT password FROM "user" WHERE username = ?', ("alice",))
     assert stored != "s3cret"
     assert check_password_hash(stored, "s3cret")
 
@@ -33,12 +32,12 @@ def test_registered_user_can_log_in(client, auth):
         ("test", "test", b"User test is already registered."),
     ],
 )
-def test_register_rejects(client, db_path, username, password, message):
-    before = query(db_path, "SELECT count(*) FROM user")
+def test_register_rejects(client, db, username, password, message):
+    before = db.query('SELECT count(*) FROM "user"')
     response = client.post("/auth/register", data={"username": username, "password": password})
     assert response.status_code == 400
     assert message in response.data
-    assert query(db_path, "SELECT count(*) FROM user") == before
+    assert db.query('SELECT count(*) FROM "user"') == before
 
 
 def test_login_page(client):
@@ -76,9 +75,9 @@ def test_logout_needs_post(client):
     assert client.get("/auth/logout").status_code == 405
 
 
-def test_session_of_deleted_user_is_anonymous(client, auth, db_path):
+def test_session_of_deleted_user_is_anonymous(client, auth, db):
     auth.login("other", "other")
-    query(db_path, "DELETE FROM user WHERE username = 'other'")
+    db.query('DELETE FROM "user" WHERE username = ?', ("other",))
     with client:
         client.get("/")
         assert g.user is None

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import query
+from conftest import Database, query
 from flaskr.backup import backup, prune
+
+
+
+@pytest.fixture
+def db(db_path):
+    """SQLite only: these tests are about the file; test_postgres.py covers PostgreSQL."""
+    return Database({"DATABASE": str(db_path)})
 
 APP_DIR = Path(__file__).resolve().parent.parent
 

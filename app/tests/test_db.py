@@ -2,8 +2,15 @@ import sqlite3
 
 import pytest
 
-from conftest import query
+from conftest import Database, query
 from flaskr.db import get_db
+
+
+
+@pytest.fixture
+def db(db_path):
+    """SQLite only: these tests are about the file; test_postgres.py covers PostgreSQL."""
+    return Database({"DATABASE": str(db_path)})
 
 
 def test_connection_is_per_request_and_closed(app):

@@ -7,9 +7,16 @@ import threading
 
 import pytest
 
-from conftest import query
+from conftest import Database, query
 from flaskr import create_app
 from flaskr.config import DEFAULT_DATABASE, database_path, load_or_create_secret_key
+
+
+
+@pytest.fixture
+def db(db_path):
+    """SQLite only: these tests are about the file; test_postgres.py covers PostgreSQL."""
+    return Database({"DATABASE": str(db_path)})
 
 
 def tables(db_path):
