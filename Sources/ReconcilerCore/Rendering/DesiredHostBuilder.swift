@@ -54,13 +54,23 @@ public struct DesiredHostBuilder {
         let plainUnits = Dictionary(uniqueKeysWithValues: state.units.map { ($0.name, $0) })
         let units = rendered.map { unit in
             if let service = services[unit.name] {
-                return DesiredUnit(
+                var desired = DesiredUnit(
                     name: unit.name, contents: unit.contents, enable: true, service: service.name,
                     image: references[service.name], after: service.after.map { "\($0).service" })
+                desired.files = service.files.map { $0.hostPath(service: service.name) }.sorted()
+                desired.reloads = !service.reload.isEmpty
+                return desired
             }
             return DesiredUnit(name: unit.name, contents: unit.contents, enable: plainUnits[unit.name]?.enable ?? true)
         }
-        return DesiredHost(units: units, images: images, commit: commit)
+        let files = state.services.flatMap { service in
+            service.files.map {
+                DesiredFile(
+                    path: $0.hostPath(service: service.name), contents: $0.contents, mode: $0.mode, source: $0.source,
+                    service: service.name)
+            }
+        }
+        return DesiredHost(units: units, images: images, files: files, commit: commit)
     }
 
     /// The image tag: a hash of what the build can see, the git blob id of every file of the

@@ -92,6 +92,7 @@ public struct ServiceRenderer: Sendable {
             "ExecStartPre=-\(SystemdEscaping.execLine(removeCidfile))",
         ] + secretStart(service) + [
             "ExecStart=\(SystemdEscaping.execLine(run))",
+        ] + reloadLines(service) + [
             "ExecStop=\(SystemdEscaping.execLine(remove))",
             "ExecStopPost=-\(SystemdEscaping.execLine(remove))",
             "ExecStopPost=-\(SystemdEscaping.execLine(removeCidfile))",
@@ -121,6 +122,7 @@ public struct ServiceRenderer: Sendable {
             "ExecStartPre=-\(SystemdEscaping.execLine(pruneLeftover))"
         ] + secretStart(service) + [
             "ExecStart=\(SystemdEscaping.execLine(run))",
+        ] + reloadLines(service) + [
             "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))",
         ] + secretStop(service)
     }
@@ -141,6 +143,7 @@ public struct ServiceRenderer: Sendable {
             options += ["--volume", volume.volumeArgument]
         }
         options += secretOptions(service)
+        options += fileOptions(service)
         for file in service.environmentFiles {
             options += ["--env-file", file]
         }
