@@ -13,7 +13,7 @@ struct RenderGoldenTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static let cases = ["blog", "dependencies", "escaping", "pulled-image", "unit-files", "secrets"]
+    static let cases = ["blog", "dependencies", "escaping", "pulled-image", "unit-files", "secrets", "config-files"]
 
     /// The blog case renders this repository's own desired-state folder.
     static func repository(for name: String) -> URL {
