@@ -53,7 +53,8 @@ public final class FakeHost: Sendable {
     /// The files of the reconciler's file tree, by path.
     public var configFiles: [String: ObservedFile] { state.withLock { $0.configFiles } }
 
-    /// Makes the next reloads of `unit` fail (its ExecReload= exits non-zero).
+    /// Makes the next reload of `unit` fail (its ExecReload= exits non-zero); the one after succeeds,
+    /// as a reload of the previous, good file does.
     public func failReload(_ unit: String, _ message: String) {
         state.withLock { $0.failingReloads[unit] = message }
     }

@@ -122,7 +122,9 @@ public struct FakeUnitManager: UnitManager {
             guard loaded.contains("\nExecReload=") else {
                 throw FakeHostFailure("reload \(name): Job type reload is not applicable for unit \(name).")
             }
-            if let message = state.failingReloads[name] { throw FakeHostFailure("reload \(name): \(message)") }
+            if let message = state.failingReloads.removeValue(forKey: name) {
+                throw FakeHostFailure("reload \(name): \(message)")
+            }
         }
     }
 
