@@ -15,7 +15,8 @@ extension PlanCase {
         proxy.environment = environment
         proxy.files = [
             ConfigFile(
-                source: "desired-state/proxy/Caddyfile", target: "/etc/caddy/Caddyfile", contents: Array(caddyfile.utf8))
+                source: "desired-state/proxy/Caddyfile", target: "/etc/caddy/Caddyfile", contents: Array(caddyfile.utf8)
+            )
         ]
         if let headers {
             proxy.files.append(

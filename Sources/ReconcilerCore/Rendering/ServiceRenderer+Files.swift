@@ -10,7 +10,10 @@ extension ServiceRenderer {
     func fileOptions(_ service: ServiceSpec) -> [String] {
         let directories = Set(service.files.map(\.targetDirectory)).sorted()
         return directories.flatMap { directory in
-            ["--volume", "\(ConfigFile.hostDirectory(service: service.name, targetDirectory: directory)):\(directory):ro"]
+            [
+                "--volume",
+                "\(ConfigFile.hostDirectory(service: service.name, targetDirectory: directory)):\(directory):ro",
+            ]
         }
     }
 

@@ -91,7 +91,7 @@ public struct ServiceRenderer: Sendable {
             "ExecStartPre=-\(SystemdEscaping.execLine(removeLeftover))",
             "ExecStartPre=-\(SystemdEscaping.execLine(removeCidfile))",
         ] + secretStart(service) + [
-            "ExecStart=\(SystemdEscaping.execLine(run))",
+            "ExecStart=\(SystemdEscaping.execLine(run))"
         ] + reloadLines(service) + [
             "ExecStop=\(SystemdEscaping.execLine(remove))",
             "ExecStopPost=-\(SystemdEscaping.execLine(remove))",
@@ -121,9 +121,9 @@ public struct ServiceRenderer: Sendable {
             // go; `rm -f NAME` would also remove a container someone else made with that name.
             "ExecStartPre=-\(SystemdEscaping.execLine(pruneLeftover))"
         ] + secretStart(service) + [
-            "ExecStart=\(SystemdEscaping.execLine(run))",
+            "ExecStart=\(SystemdEscaping.execLine(run))"
         ] + reloadLines(service) + [
-            "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))",
+            "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))"
         ] + secretStop(service)
     }
 
