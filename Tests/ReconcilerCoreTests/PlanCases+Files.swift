@@ -77,6 +77,38 @@ extension PlanCase {
             name: "file-mode-changed", desired: desired, observed: observed, inventory: Fixtures.inventory(desired))
     }()
 
+    /// A plain `kind: Unit` (Caddy from Debian's package, run by systemd) reading its file from
+    /// the reconciler's tree; `ExecReload=` in its text decides reload or restart.
+    static func caddyUnit(_ caddyfile: String, execReload: Bool) -> UnitSpec {
+        let reload = execReload ? "ExecReload=/usr/bin/python3 \(caddyPath) --reload\n" : ""
+        var unit = UnitSpec(
+            name: "caddy.service",
+            contents: "[Service]\nExecStart=/usr/bin/python3 \(caddyPath)\n\(reload)"
+                + "\n[Install]\nWantedBy=multi-user.target\n",
+            location: SourceLocation(file: "desired-state/caddy.yaml", line: 1, column: 1))
+        unit.files = [
+            ConfigFile(
+                source: "desired-state/caddy/Caddyfile", target: "/etc/caddy/Caddyfile", contents: Array(caddyfile.utf8)
+            )
+        ]
+        return unit
+    }
+
+    static let caddyPath = ConfigFile.hostDirectory + "/unit+caddy.service/etc+caddy/Caddyfile"
+
+    private static func unitChange(_ name: String, execReload: Bool) -> PlanCase {
+        let old = Fixtures.host(services: [], units: [caddyUnit(caddyfile, execReload: execReload)])
+        let new = Fixtures.host(
+            services: [], units: [caddyUnit(changedCaddyfile, execReload: execReload)], commit: Fixtures.secondCommit)
+        return PlanCase(
+            name: name, desired: new, observed: Fixtures.converged(old), inventory: Fixtures.inventory(old))
+    }
+
+    static let plainUnitFileChangedReloads = unitChange("plain-unit-file-changed-reloads", execReload: true)
+
+    static let plainUnitFileChangedWithoutExecReloadRestarts = unitChange(
+        "plain-unit-file-changed-without-exec-reload-restarts", execReload: false)
+
     /// A stopped unit is started, not reloaded: a reload of a stopped unit fails.
     static let fileOfStoppedUnitChanged: PlanCase = {
         let before = Fixtures.host(services: [proxy()])

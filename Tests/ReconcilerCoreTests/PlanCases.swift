@@ -23,7 +23,7 @@ extension PlanCase {
         everyUnitRemovedAllowed, foreignFileClash, foreignFragmentClash, foreignUnitsIgnored, afterOrdering,
         disabledUnitNotStarted, fileChangedReloads, fileChangedWithoutReloadRestarts, unitChangedRestarts,
         fileAndUnitChangedRestartOnce, fileRemovedReloads, serviceWithFilesRemoved, fileModeChanged,
-        fileOfStoppedUnitChanged,
+        fileOfStoppedUnitChanged, plainUnitFileChangedReloads, plainUnitFileChangedWithoutExecReloadRestarts,
     ]
 
     /// A host that has never run the reconciler.

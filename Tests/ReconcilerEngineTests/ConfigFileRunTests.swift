@@ -77,6 +77,39 @@ struct ConfigFileRunTests {
         #expect(engine.host.isActive("proxy.service"))
     }
 
+    @Test("a plain unit with ExecReload= and files from git is reloaded when only a file changed")
+    func plainUnitReloads() throws {
+        let path = ConfigFile.hostDirectory + "/unit+caddy.service/etc+caddy/Caddyfile"
+        func files(_ caddyfile: String) -> [String: String] {
+            [
+                "desired-state/caddy.yaml": """
+                apiVersion: reconciler/v1
+                kind: Unit
+                name: caddy.service
+                files: [{source: desired-state/caddy/Caddyfile, target: /etc/caddy/Caddyfile}]
+                contents: |
+                  [Service]
+                  ExecStart=/usr/bin/python3 \(path)
+                  ExecReload=/usr/bin/python3 \(path) --reload
+                  [Install]
+                  WantedBy=multi-user.target
+
+                """,
+                "desired-state/caddy/Caddyfile": caddyfile,
+            ]
+        }
+        let engine = EngineFixture()
+        engine.repository.commit(files(":80 {\n}\n"))
+        try engine.once()
+        #expect(engine.host.configFiles[path]?.contents == Array(":80 {\n}\n".utf8))
+        engine.host.clearOperations()
+
+        engine.repository.commit(files(":81 {\n}\n"))
+        try engine.once()
+
+        #expect(engine.host.operations == ["write \(path)", "reload caddy.service"])
+    }
+
     @Test("a file removed from git is removed from the host, and the service restarted without its mount")
     func removedFileLeaves() throws {
         let engine = EngineFixture()

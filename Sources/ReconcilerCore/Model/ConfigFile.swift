@@ -65,7 +65,11 @@ public struct ConfigFile: Sendable, Hashable {
         return nil
     }
 
-    /// Where this file lands on the host for `service`.
+    /// The directory name under `hostDirectory` of a plain unit's files: `unit+NAME`, which no
+    /// service name can be (`+` is not allowed in names), so the two never share a directory.
+    public static func owner(unit name: String) -> String { "unit+\(name)" }
+
+    /// Where this file lands on the host for `service` (or a plain unit's `owner(unit:)`).
     public func hostPath(service: String) -> String {
         "\(Self.hostDirectory(service: service, targetDirectory: targetDirectory))/\(fileName)"
     }

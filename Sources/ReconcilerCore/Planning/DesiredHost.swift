@@ -78,10 +78,10 @@ public struct DesiredFile: Sendable, Equatable, Codable {
     public var mode: UInt16
     /// The file in the repository, for messages.
     public var source: String
-    /// The service that reads it.
-    public var service: String
+    /// The service that reads it; nil for a plain unit's file.
+    public var service: String?
 
-    public init(path: String, contents: [UInt8], mode: UInt16, source: String, service: String) {
+    public init(path: String, contents: [UInt8], mode: UInt16, source: String, service: String?) {
         self.path = path
         self.contents = contents
         self.mode = mode

@@ -34,15 +34,18 @@ extension Planner {
     /// The service whose directory holds `path` (`/var/lib/reconciler/files/SERVICE/…`).
     static func service(ofFile path: String) -> String? {
         let prefix = ConfigFile.hostDirectory + "/"
-        guard path.hasPrefix(prefix) else { return nil }
-        return path.dropFirst(prefix.count).split(separator: "/").first.map(String.init)
+        guard path.hasPrefix(prefix), let owner = path.dropFirst(prefix.count).split(separator: "/").first,
+            !owner.hasPrefix("unit+")
+        else { return nil }
+        return String(owner)
     }
 
     /// The files of `unit` this run writes or removes, as a phrase, or nil when none changes.
     static func changedFiles(of unit: DesiredUnit, in files: [PlannedAction]) -> String? {
         let own = Set(unit.files)
-        let changed = files.filter { own.contains($0.target) || (unit.service != nil && $0.service == unit.service) }
-            .map(\.target)
+        // Removed files are no longer in `unit.files`: their directory says whose they were.
+        let directory = "\(ConfigFile.hostDirectory)/\(unit.service ?? ConfigFile.owner(unit: unit.name))/"
+        let changed = files.filter { own.contains($0.target) || $0.target.hasPrefix(directory) }.map(\.target)
         guard !changed.isEmpty else { return nil }
         return "its file\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")) changed"
     }

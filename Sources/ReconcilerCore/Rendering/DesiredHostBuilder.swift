@@ -61,13 +61,26 @@ public struct DesiredHostBuilder {
                 desired.reloads = !service.reload.isEmpty
                 return desired
             }
-            return DesiredUnit(name: unit.name, contents: unit.contents, enable: plainUnits[unit.name]?.enable ?? true)
+            var desired = DesiredUnit(
+                name: unit.name, contents: unit.contents, enable: plainUnits[unit.name]?.enable ?? true)
+            let owner = ConfigFile.owner(unit: unit.name)
+            desired.files = (plainUnits[unit.name]?.files ?? []).map { $0.hostPath(service: owner) }.sorted()
+            desired.reloads = UnitFileText.declaresReload(unit.contents)
+            return desired
         }
-        let files = state.services.flatMap { service in
+        var files = state.services.flatMap { service in
             service.files.map {
                 DesiredFile(
                     path: $0.hostPath(service: service.name), contents: $0.contents, mode: $0.mode, source: $0.source,
                     service: service.name)
+            }
+        }
+        for unit in state.units {
+            let owner = ConfigFile.owner(unit: unit.name)
+            files += unit.files.map {
+                DesiredFile(
+                    path: $0.hostPath(service: owner), contents: $0.contents, mode: $0.mode, source: $0.source,
+                    service: nil)
             }
         }
         return DesiredHost(units: units, images: images, files: files, commit: commit)

@@ -74,7 +74,12 @@ enum PlanningFixtures {
         let rendered = DesiredStateRenderer(runtime: .podman).render(state, image: reference)
         let desiredUnits = rendered.map { unit in
             guard let service = byUnit[unit.name] else {
-                return DesiredUnit(name: unit.name, contents: unit.contents, enable: enabled[unit.name] ?? true)
+                var desired = DesiredUnit(name: unit.name, contents: unit.contents, enable: enabled[unit.name] ?? true)
+                let owner = ConfigFile.owner(unit: unit.name)
+                let files = units.first { $0.name == unit.name }?.files ?? []
+                desired.files = files.map { $0.hostPath(service: owner) }.sorted()
+                desired.reloads = unit.contents.contains("\nExecReload=")
+                return desired
             }
             var desired = DesiredUnit(
                 name: unit.name, contents: unit.contents, enable: true, service: service.name,
@@ -83,11 +88,18 @@ enum PlanningFixtures {
             desired.reloads = !service.reload.isEmpty
             return desired
         }
-        let files = services.flatMap { service in
+        var files = services.flatMap { service in
             service.files.map {
                 DesiredFile(
                     path: $0.hostPath(service: service.name), contents: $0.contents, mode: $0.mode, source: $0.source,
                     service: service.name)
+            }
+        }
+        for unit in units {
+            files += unit.files.map {
+                DesiredFile(
+                    path: $0.hostPath(service: ConfigFile.owner(unit: unit.name)), contents: $0.contents,
+                    mode: $0.mode, source: $0.source, service: nil)
             }
         }
         let images = services.map { service in
