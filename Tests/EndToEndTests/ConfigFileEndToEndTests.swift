@@ -11,18 +11,18 @@ struct ConfigFileEndToEndTests {
     static let remote = ConvergeEndToEndTests.remote
     static let hostDirectory = "/var/lib/reconciler/files/cfgapp/etc+app"
 
-    /// Serves the message file and the PID; re-reads it on SIGHUP. With --reload it checks the
+    /// Serves the message file beside it; re-reads it on SIGHUP. With --reload it checks the
     /// file first (a message containing "bad" fails, as `caddy reload` fails on a bad file),
-    /// then signals the server: the service's ExecReload=.
+    /// then signals the server ($MAINPID under systemd, PID 1 in a container): its ExecReload=.
     static let server = """
         import http.server, os, signal, sys
         def read():
-            with open("/etc/app/message") as f:
+            with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "message")) as f:
                 return f.read()
         if sys.argv[1:] == ["--reload"]:
             if "bad" in read():
                 sys.exit("message rejected: it says bad")
-            os.kill(1, signal.SIGHUP)
+            os.kill(int(os.environ.get("MAINPID", "1")), signal.SIGHUP)
             sys.exit(0)
         state = {"message": read()}
         def reload(signum, frame):
@@ -37,7 +37,8 @@ struct ConfigFileEndToEndTests {
                 self.wfile.write(body)
             def log_message(self, *args):
                 pass
-        http.server.ThreadingHTTPServer(("", \(port)), Handler).serve_forever()
+        port = int(os.environ.get("PORT", "\(port)"))
+        http.server.ThreadingHTTPServer(("", port), Handler).serve_forever()
 
         """
 
@@ -66,6 +67,7 @@ struct ConfigFileEndToEndTests {
         return files
     }
 
+    @discardableResult
     func commit(_ host: TestHost, _ files: [String: String], message: String) throws -> String {
         try host.mustExec("rm", "-rf", "\(Self.work)/desired-state")
         for (path, text) in files { try host.writeFile("\(Self.work)/\(path)", text) }
@@ -148,6 +150,53 @@ struct ConfigFileEndToEndTests {
         #expect(restarted.stdout.contains("restart cfgapp.service"), "\(restarted)")
         #expect(try containerID(host) != container)
         #expect(try page(host) == "third\n")
+        try host.stop()
+    }
+
+    @Test(.timeLimit(.minutes(10)))
+    func aPlainUnitWithExecReloadIsReloadedWhenItsFileChanges() throws {
+        let host = try TestHost.bootFresh("e2e-cfgu")
+        try host.mustExec("rm", "-rf", "/var/lib/reconciler")
+        let directory = "/var/lib/reconciler/files/unit+cfgunit.service/etc+app"
+        func repository(_ message: String) -> [String: String] {
+            [
+                "desired-state/cfgunit.yaml": """
+                apiVersion: reconciler/v1
+                kind: Unit
+                name: cfgunit.service
+                files:
+                  - {source: desired-state/app/server.py, target: /etc/app/server.py}
+                  - {source: desired-state/app/message, target: /etc/app/message}
+                contents: |
+                  [Service]
+                  Environment=PORT=8221
+                  ExecStart=/usr/bin/python3 \(directory)/server.py
+                  ExecReload=/usr/bin/python3 \(directory)/server.py --reload
+                  [Install]
+                  WantedBy=multi-user.target
+
+                """,
+                "desired-state/app/server.py": Self.server,
+                "desired-state/app/message": message,
+            ]
+        }
+        try host.writeRepository(repository("one\n"), to: Self.work)
+        try host.initRepository(work: Self.work, remote: Self.remote)
+        try ConvergeEndToEndTests.configure(host, name: "web1")
+        let first = try host.once()
+        #expect(first.status == 0, "\(first)")
+        let url = "http://127.0.0.1:8221/"
+        #expect(try host.mustExec("sh", "-c", "sleep 1; curl -fsS --max-time 5 \(url)") == "one\n")
+        let pid = try host.mustExec("systemctl", "show", "--property", "MainPID", "--value", "cfgunit.service").trimmed
+
+        try commit(host, repository("two\n"), message: "Second message")
+        let reloaded = try host.once()
+        #expect(reloaded.status == 0, "\(reloaded)")
+        #expect(reloaded.stdout.contains("reload cfgunit.service"), "\(reloaded)")
+        #expect(try host.mustExec("curl", "-fsS", "--max-time", "5", url) == "two\n")
+        #expect(
+            try host.mustExec("systemctl", "show", "--property", "MainPID", "--value", "cfgunit.service").trimmed
+                == pid)
         try host.stop()
     }
 }
