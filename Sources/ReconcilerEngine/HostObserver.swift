@@ -23,6 +23,11 @@ public struct HostObserver {
             }
         }
         do {
+            state.files = try units.observeFiles()
+        } catch {
+            throw ReconcileError(.observe, "cannot read the files under \(ConfigFile.hostDirectory): \(error)")
+        }
+        do {
             var asked = Set<String>()
             for unit in desired.units {
                 guard let service = unit.service, let reference = unit.image else { continue }

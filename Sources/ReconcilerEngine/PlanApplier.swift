@@ -54,6 +54,7 @@ public struct PlanApplier {
     private func apply(_ actions: [PlannedAction], ids: [Int64], desired: DesiredHost) throws(ReconcileError) {
         let units = Dictionary(uniqueKeysWithValues: desired.units.map { ($0.name, $0) })
         let images = Dictionary(desired.images.map { ($0.reference, $0) }) { first, _ in first }
+        let files = Dictionary(desired.files.map { ($0.path, $0) }) { first, _ in first }
         for (action, id) in zip(actions, ids) {
             var metadata: Logger.Metadata = [
                 "commit": "\(desired.commit)", "action": "\(action.kind.rawValue)", "reason": "\(action.reason)",
@@ -66,8 +67,12 @@ public struct PlanApplier {
             progress?()
             if action.kind != .buildImage && action.kind != .pullImage { trace.changedHost = true }
             do {
-                try perform(action, unit: units[action.target], image: images[action.target], commit: desired.commit)
-                if action.kind == .start || action.kind == .restart, let service = action.service {
+                try perform(
+                    action, unit: units[action.target], image: images[action.target], file: files[action.target],
+                    commit: desired.commit)
+                if action.kind == .start || action.kind == .restart || action.kind == .reload,
+                    let service = action.service
+                {
                     try gate?(service)
                 }
                 try? store.markAction(id, state: .succeeded, message: nil)
@@ -84,7 +89,7 @@ public struct PlanApplier {
     }
 
     private func perform(
-        _ action: PlannedAction, unit: DesiredUnit?, image: DesiredImage?, commit: String
+        _ action: PlannedAction, unit: DesiredUnit?, image: DesiredImage?, file: DesiredFile?, commit: String
     ) throws(ReconcileError) {
         let name = action.target
         let units = ports.units
@@ -110,6 +115,13 @@ public struct PlanApplier {
                 try store.recordUnitRemoved(name)
                 // A unit that failed before it left must not keep the host "degraded".
                 try? units.resetFailed(name)
+            case .writeFile:
+                guard let file else { return }
+                try units.writeFile(name, contents: file.contents, mode: file.mode)
+            case .removeFile:
+                try units.removeFile(name)
+            case .reload:
+                try units.reload(name)
             case .daemonReload:
                 try units.daemonReload()
             case .enable:

@@ -124,7 +124,7 @@ extension Reconciliation {
         Set(
             plan.actions.compactMap { action in
                 switch action.kind {
-                case .writeUnit, .start, .restart, .buildImage, .pullImage: action.service
+                case .writeUnit, .start, .restart, .reload, .writeFile, .buildImage, .pullImage: action.service
                 default: nil
                 }
             })

@@ -38,6 +38,27 @@ extension SystemdManager {
         try runJob("RestartUnit", verb: "restart", unit: name, timeout: timeout, mustRun: true)
     }
 
+    /// Reloads `name` (mode "replace": its ExecReload=) and waits as `startUnit` does: a
+    /// reload command that fails fails the job, and the unit must still run afterwards.
+    @discardableResult
+    public func reloadUnit(_ name: String, timeout: Double = 90) throws(SystemdError) -> UnitJobOutcome {
+        let queuedAt = SystemdJournal.now()
+        let outcome = try runJob("ReloadUnit", verb: "reload", unit: name, timeout: timeout, mustRun: true)
+        // A failed ExecReload= leaves a service active: only its ReloadResult tells.
+        guard let interface = Self.resultInterface(of: name), interface.hasSuffix(".Service") else { return outcome }
+        let result = try property("ReloadResult", of: try loadUnit(name), interface: interface).readVariantString()
+        guard result == "success" else {
+            var error = SystemdError(
+                operation: "reload \(name)", errno: EIO,
+                message: "the reload command failed: result \(result); the unit still runs its old configuration",
+                hint: "see journalctl -u \(name)")
+            error.unitResult = result
+            error.log = SystemdJournal.lastMessages(of: name, since: queuedAt)
+            throw error
+        }
+        return outcome
+    }
+
     /// Stops `name` (mode "replace") and waits until its job has finished. A unit that ends
     /// `failed` (its stop command failed) is stopped all the same: see `resetFailed`.
     @discardableResult

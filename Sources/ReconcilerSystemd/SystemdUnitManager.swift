@@ -1,4 +1,5 @@
 public import ReconcilerCore
+public import ReconcilerPOSIX
 
 /// The engine's unit manager on a real host: systemd over a private system-bus connection
 /// (made on first use, so commands that never touch systemd never need a bus), unit files
@@ -11,11 +12,14 @@ public import ReconcilerCore
 /// Not `Sendable`, like the bus it owns: one run uses it at a time.
 public final class SystemdUnitManager: UnitManager {
     public let files: UnitFiles
+    /// The files from git services read.
+    public let configFiles: ConfigFileTree
     private var connection: SystemdManager?
 
     /// - Parameter unitDirectory: where the reconciler writes unit files.
-    public init(unitDirectory: String) {
+    public init(unitDirectory: String, configFiles: ConfigFileTree = ConfigFileTree()) {
         files = UnitFiles(directory: unitDirectory)
+        self.configFiles = configFiles
     }
 
     /// The connected manager; connects on first use.
@@ -59,6 +63,16 @@ public final class SystemdUnitManager: UnitManager {
     public func start(_ name: String) throws { try withManager { try $0.startUnit(name) } }
 
     public func restart(_ name: String) throws { try withManager { try $0.restartUnit(name) } }
+
+    public func reload(_ name: String) throws { try withManager { try $0.reloadUnit(name) } }
+
+    public func observeFiles() throws -> [String: ObservedFile] { try configFiles.observe() }
+
+    public func writeFile(_ path: String, contents: [UInt8], mode: UInt16) throws {
+        try configFiles.write(path, contents: contents, mode: mode)
+    }
+
+    public func removeFile(_ path: String) throws { try configFiles.remove(path) }
 
     public func stop(_ name: String) throws { try withManager { try $0.stopUnit(name) } }
 

@@ -21,6 +21,10 @@ public final class FakeHost: Sendable {
         var images: [String: String] = [:]
         var containers: [String: ObservedContainer] = [:]
         var failingUnits: [String: String] = [:]
+        /// The reconciler's file tree (`ConfigFile.hostDirectory`), by path.
+        var configFiles: [String: ObservedFile] = [:]
+        /// Units whose reload command fails, with the message.
+        var failingReloads: [String: String] = [:]
         var failingBuilds: [String: String] = [:]
         var verifierProblems: [UnitProblem] = []
         var unobservable: Set<String> = []
@@ -45,6 +49,15 @@ public final class FakeHost: Sendable {
 
     /// The unit files in the unit directory.
     public var files: [String: String] { state.withLock { $0.files } }
+
+    /// The files of the reconciler's file tree, by path.
+    public var configFiles: [String: ObservedFile] { state.withLock { $0.configFiles } }
+
+    /// Makes the next reload of `unit` fail (its ExecReload= exits non-zero); the one after succeeds,
+    /// as a reload of the previous, good file does.
+    public func failReload(_ unit: String, _ message: String) {
+        state.withLock { $0.failingReloads[unit] = message }
+    }
 
     /// Whether the unit runs.
     public func isActive(_ name: String) -> Bool { state.withLock { $0.units[name]?.active == "active" } }

@@ -111,6 +111,39 @@ public struct FakeUnitManager: UnitManager {
         }
     }
 
+    /// Keeps the container (a reload never replaces it); fails like systemd when the unit
+    /// is not running or declares no ExecReload=.
+    public func reload(_ name: String) throws {
+        try host.state.withLock { state in
+            state.operations.append("reload \(name)")
+            guard state.units[name]?.active == "active", let loaded = state.units[name]?.loaded else {
+                throw FakeHostFailure("reload \(name): Unit \(name) is not active.")
+            }
+            guard loaded.contains("\nExecReload=") else {
+                throw FakeHostFailure("reload \(name): Job type reload is not applicable for unit \(name).")
+            }
+            if let message = state.failingReloads.removeValue(forKey: name) {
+                throw FakeHostFailure("reload \(name): \(message)")
+            }
+        }
+    }
+
+    public func observeFiles() throws -> [String: ObservedFile] { host.state.withLock { $0.configFiles } }
+
+    public func writeFile(_ path: String, contents: [UInt8], mode: UInt16) throws {
+        host.state.withLock { state in
+            state.configFiles[path] = ObservedFile(contents: contents, mode: mode)
+            state.operations.append("write \(path)")
+        }
+    }
+
+    public func removeFile(_ path: String) throws {
+        host.state.withLock { state in
+            state.configFiles[path] = nil
+            state.operations.append("remove \(path)")
+        }
+    }
+
     public func stop(_ name: String) throws {
         host.state.withLock { state in
             state.operations.append("stop \(name)")

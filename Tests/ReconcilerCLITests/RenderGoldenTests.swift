@@ -15,6 +15,7 @@ struct RenderGoldenTests {
 
     static let cases = [
         "blog", "dependencies", "escaping", "pulled-image", "unit-files", "secrets", "replicas", "host-network",
+        "config-files",
     ]
 
     /// The blog case renders this repository's own desired-state folder.

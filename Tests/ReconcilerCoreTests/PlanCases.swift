@@ -21,7 +21,9 @@ extension PlanCase {
         freshHost, inSync, appChanged, handEditedUnitFile, stoppedUnit, failedUnit, containerMissing,
         containerOnWrongImage, serviceRemoved, orderedServicesRemoved, everyUnitRemovedRefused,
         everyUnitRemovedAllowed, foreignFileClash, foreignFragmentClash, foreignUnitsIgnored, afterOrdering,
-        disabledUnitNotStarted,
+        disabledUnitNotStarted, fileChangedReloads, fileChangedWithoutReloadRestarts, unitChangedRestarts,
+        fileAndUnitChangedRestartOnce, fileRemovedReloads, serviceWithFilesRemoved, fileModeChanged,
+        fileOfStoppedUnitChanged, plainUnitFileChangedReloads, plainUnitFileChangedWithoutExecReloadRestarts,
     ]
 
     /// A host that has never run the reconciler.

@@ -5,7 +5,7 @@ extension NodeDecoder {
     static let serviceKeys = [
         "apiVersion", "kind", "name", "description", "hosts", "image", "command", "ports", "env", "envFiles",
         "volumes", "user", "after", "restart", "health", "secrets", "replicas",
-        "network",
+        "network", "files", "reload",
     ]
 
     /// Decodes a `kind: Service` document.
@@ -33,6 +33,11 @@ extension NodeDecoder {
             fields["volumes"].flatMap { parsedList($0, at: .root.key("volumes"), VolumeSyntax.parse) }?.map(\.value)
             ?? []
         spec.secrets = fields["secrets"].flatMap { secretFiles($0, at: .root.key("secrets")) } ?? []
+        spec.files = fields["files"].flatMap { configFiles($0, at: .root.key("files")) } ?? []
+        if let reloadNode = fields["reload"], let reload = strings(reloadNode, at: .root.key("reload")) {
+            if reload.isEmpty { error(at: reloadNode, .root.key("reload"), "the reload command must not be empty") }
+            spec.reload = reload.map(\.value)
+        }
         if let userNode = fields["user"], let user = string(userNode, at: .root.key("user")) {
             if let problem = UserSyntax.problem(user) {
                 error(at: userNode, .root.key("user"), problem.message)

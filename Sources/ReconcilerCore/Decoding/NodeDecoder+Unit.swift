@@ -2,7 +2,7 @@ internal import Yams
 
 extension NodeDecoder {
     /// The keys of a `kind: Unit` document.
-    static let unitKeys = ["apiVersion", "kind", "name", "hosts", "source", "contents", "enable"]
+    static let unitKeys = ["apiVersion", "kind", "name", "hosts", "source", "contents", "enable", "files"]
 
     /// The largest unit file read through `source:`, the same bound as for manifests.
     static let maximumUnitFileSize = 1_048_576
@@ -37,10 +37,12 @@ extension NodeDecoder {
         case (nil, nil):
             error(at: root, .root, "required key 'source' or 'contents' is missing; a unit needs its file text")
         }
+        let files = fields["files"].flatMap { configFiles($0, at: .root.key("files")) } ?? []
         guard let name else { return nil }
-        let spec = UnitSpec(
+        var spec = UnitSpec(
             name: name.value, hosts: hosts, contents: contents ?? "", sourcePath: sourcePath, enable: enable ?? true,
             location: location(of: root))
+        spec.files = files
         return DecodedUnit(spec: spec, name: name)
     }
 

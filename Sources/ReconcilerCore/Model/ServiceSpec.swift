@@ -15,6 +15,11 @@ public struct ServiceSpec: Sendable, Equatable {
     public var volumes: [VolumeMount]
     /// age-encrypted files from git, decrypted on the host into `/run/secrets/NAME`.
     public var secrets: [SecretFile]
+    /// Plain files from git mounted read-only into the container (configuration).
+    public var files: [ConfigFile] = []
+    /// A command run inside the container to make it re-read its files (`ExecReload=`); empty
+    /// means a changed file restarts the service.
+    public var reload: [String] = []
     /// `user[:group]` inside the container, by name or number.
     public var user: String?
     /// Services (by name) this one starts after and requires.

@@ -9,6 +9,8 @@ public struct UnitSpec: Sendable, Equatable {
     public var sourcePath: String?
     /// Whether to enable the unit (its [Install] section) as well as start it.
     public var enable: Bool
+    /// Files from git the unit reads, at `ConfigFile.hostPath(owner: ConfigFile.owner(unit: name))`.
+    public var files: [ConfigFile] = []
     public var location: SourceLocation
 
     public init(

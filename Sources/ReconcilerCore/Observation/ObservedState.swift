@@ -9,14 +9,17 @@ public struct ObservedState: Sendable, Equatable, Codable {
     public var containers: [String: ObservedContainer]
     /// Image ids of the images present locally, by reference (only references asked about).
     public var images: [String: String]
+    /// Every file under `ConfigFile.hostDirectory`, by path: the reconciler owns that tree.
+    public var files: [String: ObservedFile] = [:]
 
     public init(
         units: [String: ObservedUnit] = [:], containers: [String: ObservedContainer] = [:],
-        images: [String: String] = [:]
+        images: [String: String] = [:], files: [String: ObservedFile] = [:]
     ) {
         self.units = units
         self.containers = containers
         self.images = images
+        self.files = files
     }
 }
 
@@ -83,5 +86,16 @@ public struct ObservedContainer: Sendable, Equatable, Codable {
         self.imageID = imageID
         self.running = running
         self.owned = owned
+    }
+}
+
+/// A file in the reconciler's file tree as it is on disk.
+public struct ObservedFile: Sendable, Equatable, Codable {
+    public var contents: [UInt8]
+    public var mode: UInt16
+
+    public init(contents: [UInt8], mode: UInt16) {
+        self.contents = contents
+        self.mode = mode
     }
 }

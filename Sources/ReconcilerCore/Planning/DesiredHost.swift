@@ -3,12 +3,15 @@
 public struct DesiredHost: Sendable, Equatable {
     public var units: [DesiredUnit]
     public var images: [DesiredImage]
+    /// Files from git the host must have under `ConfigFile.hostDirectory`, sorted by path.
+    public var files: [DesiredFile] = []
     /// The commit this comes from, for the ownership marker and logs.
     public var commit: String
 
-    public init(units: [DesiredUnit], images: [DesiredImage], commit: String) {
+    public init(units: [DesiredUnit], images: [DesiredImage], files: [DesiredFile] = [], commit: String) {
         self.units = units.sorted { $0.name < $1.name }
         self.images = images.sorted { $0.reference < $1.reference }
+        self.files = files.sorted { $0.path < $1.path }
         self.commit = commit
     }
 }
@@ -27,6 +30,10 @@ public struct DesiredUnit: Sendable, Equatable, Codable {
     public var image: String?
     /// Services (unit names) that must be started before this one.
     public var after: [String]
+    /// Host paths of the files this unit reads: a change to one reloads or restarts it.
+    public var files: [String] = []
+    /// The unit declares how it reloads (ExecReload=): a change to its files alone reloads it.
+    public var reloads = false
 
     public init(
         name: String, contents: String, enable: Bool, service: String? = nil, image: String? = nil,
@@ -59,6 +66,26 @@ public struct DesiredImage: Sendable, Equatable, Codable {
     public init(reference: String, origin: Origin, service: String) {
         self.reference = reference
         self.origin = origin
+        self.service = service
+    }
+}
+
+/// A file from git the reconciler keeps on the host (`files:` of a Service).
+public struct DesiredFile: Sendable, Equatable, Codable {
+    /// The absolute path on the host, under `ConfigFile.hostDirectory`.
+    public var path: String
+    public var contents: [UInt8]
+    public var mode: UInt16
+    /// The file in the repository, for messages.
+    public var source: String
+    /// The service that reads it; nil for a plain unit's file.
+    public var service: String?
+
+    public init(path: String, contents: [UInt8], mode: UInt16, source: String, service: String?) {
+        self.path = path
+        self.contents = contents
+        self.mode = mode
+        self.source = source
         self.service = service
     }
 }

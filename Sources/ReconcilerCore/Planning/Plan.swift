@@ -20,11 +20,15 @@ public struct PlannedAction: Sendable, Equatable, Codable, CustomStringConvertib
         case pullImage = "pull-image"
         case writeUnit = "write-unit"
         case removeUnit = "remove-unit"
+        case writeFile = "write-file"
+        case removeFile = "remove-file"
         case daemonReload = "daemon-reload"
         case enable
         case disable
         case start
         case restart
+        /// `systemctl reload`: only the unit's files changed and the unit says how it reloads.
+        case reload
         case stop
     }
 

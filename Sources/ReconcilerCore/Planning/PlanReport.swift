@@ -22,10 +22,15 @@ public enum PlanReport {
             plan.refusals.isEmpty
             ? "to converge on \(commitPhrase):\n" : "held back by the refusal\(plan.refusals.count == 1 ? "" : "s"):\n"
         let contents = Dictionary(desired.units.map { ($0.name, $0.contents) }, uniquingKeysWith: { first, _ in first })
+        let files = Dictionary(desired.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let width = String(count).count
         for (index, action) in plan.actions.enumerated() {
             let number = String(index + 1)
             output += String(repeating: " ", count: width - number.count) + "\(number). \(action)\n"
+            if action.kind == .writeFile, let old = observed.files[action.target], let new = files[action.target] {
+                output += fileDiff(old: old.contents, new: new, commit: commit)
+                continue
+            }
             guard action.kind == .writeUnit, let unit = observed.units[action.target], let old = unit.fileContents,
                 let new = contents[action.target]
             else { continue }
@@ -35,5 +40,17 @@ public enum PlanReport {
                 newLabel: "\(action.target) (desired\(commit.isEmpty ? "" : ", commit \(commit)"))")
         }
         return output
+    }
+
+    /// A file from git as a unified diff, like a unit file: files are configuration (secrets
+    /// are age files and never land here). Bytes that are not UTF-8 text are not printed.
+    static func fileDiff(old: [UInt8], new: DesiredFile, commit: String) -> String {
+        guard old != new.contents else { return "" }
+        guard let oldText = String(validating: old, as: UTF8.self),
+            let newText = String(validating: new.contents, as: UTF8.self)
+        else { return "     binary file: \(old.count) bytes on the host, \(new.contents.count) in \(new.source)\n" }
+        return UnifiedDiff.lines(
+            old: oldText, new: newText, oldLabel: "\(new.path) (on host)",
+            newLabel: "\(new.source) (desired\(commit.isEmpty ? "" : ", commit \(commit)"))")
     }
 }

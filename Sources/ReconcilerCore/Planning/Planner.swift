@@ -59,6 +59,8 @@ public enum Planner {
         actions += stopOrder(leaving).compactMap { $0.observed.isActive ? leavingAction(.stop, $0, context) : nil }
         actions += leaving.compactMap { $0.observed.isEnabled ? leavingAction(.disable, $0, context) : nil }
 
+        let configFiles = configFileActions(desired, observed: observed, commitPhrase: context.commitPhrase)
+        actions += configFiles
         let files = fileActions(context, leaving: leaving)
         actions += files
         let written = Set(files.lazy.filter { $0.kind == .writeUnit }.map(\.target))
@@ -68,7 +70,10 @@ public enum Planner {
         let pending = Dictionary(images.map { ($0.target, $0.kind) }, uniquingKeysWith: { first, _ in first })
         for index in startOrder(units) where units[index].enable {
             let wasWritten = written.contains(units[index].name)
-            if let action = runAction(index, context, written: wasWritten, pendingImages: pending) {
+            let filesChanged = changedFiles(of: units[index], in: configFiles)
+            if let action = runAction(
+                index, context, written: wasWritten, filesChanged: filesChanged, pendingImages: pending)
+            {
                 actions.append(action)
             }
         }
@@ -192,9 +197,11 @@ public enum Planner {
     }
 
     /// Start a unit that is not running; restart one that runs an old file, image or no container;
-    /// start (that is, wait for) one that is still activating.
+    /// reload one whose files alone changed and that declares how it reloads; start (that is,
+    /// wait for) one that is still activating.
     static func runAction(
-        _ index: Int, _ context: Context, written: Bool, pendingImages: [String: PlannedAction.Kind]
+        _ index: Int, _ context: Context, written: Bool, filesChanged: String? = nil,
+        pendingImages: [String: PlannedAction.Kind]
     ) -> PlannedAction? {
         let unit = context.units[index]
         guard let observed = context.current[index], observed.isActive else {
@@ -225,6 +232,14 @@ public enum Planner {
             } else {
                 reasons.append("container \(service) is missing")
             }
+        }
+        if let filesChanged {
+            // The least disruptive action that works: a reload keeps the process and its
+            // connections. Anything else changed too means a restart, which reads the files anyway.
+            if reasons.isEmpty, unit.reloads, observed.activeState == "active" {
+                return PlannedAction(.reload, unit.name, service: unit.service, reason: filesChanged)
+            }
+            reasons.append(filesChanged)
         }
         guard !reasons.isEmpty else {
             // Still starting: a run killed after queueing the start job, or a service waiting to

@@ -13,6 +13,16 @@ enum UnitFileText {
         return found
     }
 
+    /// The file says how the unit reloads (a non-empty `ExecReload=`), so `systemctl reload` works.
+    static func declaresReload(_ contents: String) -> Bool {
+        var found = false
+        forEachLine(contents) { line in
+            found = line.starts(with: "ExecReload=".utf8) && line.count > "ExecReload=".utf8.count
+            return !found
+        }
+        return found
+    }
+
     /// The units named by `After=` lines of the `[Unit]` section.
     static func orderingDependencies(_ contents: String) -> [String] {
         var inUnitSection = false

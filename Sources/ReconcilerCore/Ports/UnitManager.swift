@@ -35,6 +35,19 @@ public protocol UnitManager {
     /// Restarts the unit (starts it when stopped) and waits as `start` does.
     func restart(_ name: String) throws
 
+    /// Reloads the unit (`systemctl reload`, its ExecReload=) and waits until the job is done;
+    /// a reload that fails, or a unit that is not running afterwards, throws.
+    func reload(_ name: String) throws
+
+    /// Every file in the reconciler's file tree (`ConfigFile.hostDirectory`), by path.
+    func observeFiles() throws -> [String: ObservedFile]
+
+    /// Replaces a file of the tree atomically.
+    func writeFile(_ path: String, contents: [UInt8], mode: UInt16) throws
+
+    /// Deletes a file of the tree.
+    func removeFile(_ path: String) throws
+
     /// Stops the unit and waits until it has stopped.
     func stop(_ name: String) throws
 

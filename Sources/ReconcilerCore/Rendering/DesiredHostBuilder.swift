@@ -56,13 +56,36 @@ public struct DesiredHostBuilder {
         let plainUnits = Dictionary(uniqueKeysWithValues: state.units.map { ($0.name, $0) })
         let units = rendered.map { unit in
             if let service = services[unit.name] {
-                return DesiredUnit(
+                var desired = DesiredUnit(
                     name: unit.name, contents: unit.contents, enable: true, service: service.name,
                     image: references[service.name], after: service.after.map { "\($0).service" })
+                desired.files = service.files.map { $0.hostPath(service: service.name) }.sorted()
+                desired.reloads = !service.reload.isEmpty
+                return desired
             }
-            return DesiredUnit(name: unit.name, contents: unit.contents, enable: plainUnits[unit.name]?.enable ?? true)
+            var desired = DesiredUnit(
+                name: unit.name, contents: unit.contents, enable: plainUnits[unit.name]?.enable ?? true)
+            let owner = ConfigFile.owner(unit: unit.name)
+            desired.files = (plainUnits[unit.name]?.files ?? []).map { $0.hostPath(service: owner) }.sorted()
+            desired.reloads = UnitFileText.declaresReload(unit.contents)
+            return desired
         }
-        return DesiredHost(units: units, images: images, commit: commit)
+        var files = state.services.flatMap { service in
+            service.files.map {
+                DesiredFile(
+                    path: $0.hostPath(service: service.name), contents: $0.contents, mode: $0.mode, source: $0.source,
+                    service: service.name)
+            }
+        }
+        for unit in state.units {
+            let owner = ConfigFile.owner(unit: unit.name)
+            files += unit.files.map {
+                DesiredFile(
+                    path: $0.hostPath(service: owner), contents: $0.contents, mode: $0.mode, source: $0.source,
+                    service: nil)
+            }
+        }
+        return DesiredHost(units: units, images: images, files: files, commit: commit)
     }
 
     /// The image tag: a hash of what the build can see, the git blob id of every file of the

@@ -91,7 +91,8 @@ public struct ServiceRenderer: Sendable {
             "ExecStartPre=-\(SystemdEscaping.execLine(removeLeftover))",
             "ExecStartPre=-\(SystemdEscaping.execLine(removeCidfile))",
         ] + secretStart(service) + [
-            "ExecStart=\(SystemdEscaping.execLine(run))",
+            "ExecStart=\(SystemdEscaping.execLine(run))"
+        ] + reloadLines(service) + [
             "ExecStop=\(SystemdEscaping.execLine(remove))",
             "ExecStopPost=-\(SystemdEscaping.execLine(remove))",
             "ExecStopPost=-\(SystemdEscaping.execLine(removeCidfile))",
@@ -120,8 +121,9 @@ public struct ServiceRenderer: Sendable {
             // go; `rm -f NAME` would also remove a container someone else made with that name.
             "ExecStartPre=-\(SystemdEscaping.execLine(pruneLeftover))"
         ] + secretStart(service) + [
-            "ExecStart=\(SystemdEscaping.execLine(run))",
-            "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))",
+            "ExecStart=\(SystemdEscaping.execLine(run))"
+        ] + reloadLines(service) + [
+            "ExecStop=\(SystemdEscaping.execLine([docker, "stop", "--time", "10", name]))"
         ] + secretStop(service)
     }
 
@@ -144,6 +146,7 @@ public struct ServiceRenderer: Sendable {
             options += ["--volume", volume.volumeArgument]
         }
         options += secretOptions(service)
+        options += fileOptions(service)
         for file in service.environmentFiles {
             options += ["--env-file", file]
         }

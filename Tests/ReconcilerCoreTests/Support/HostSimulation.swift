@@ -24,6 +24,14 @@ struct HostSimulation {
                 observed.units[name]?.fileContents = nil
                 observed.units[name]?.needsDaemonReload = true
                 inventory.units.remove(name)
+            case .writeFile:
+                if let file = desired.files.first(where: { $0.path == name }) {
+                    observed.files[name] = ObservedFile(contents: file.contents, mode: file.mode)
+                }
+            case .removeFile:
+                observed.files[name] = nil
+            case .reload:
+                break
             case .daemonReload:
                 reload()
             case .enable:

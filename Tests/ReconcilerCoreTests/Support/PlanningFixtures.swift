@@ -74,11 +74,33 @@ enum PlanningFixtures {
         let rendered = DesiredStateRenderer(runtime: .podman).render(state, image: reference)
         let desiredUnits = rendered.map { unit in
             guard let service = byUnit[unit.name] else {
-                return DesiredUnit(name: unit.name, contents: unit.contents, enable: enabled[unit.name] ?? true)
+                var desired = DesiredUnit(name: unit.name, contents: unit.contents, enable: enabled[unit.name] ?? true)
+                let owner = ConfigFile.owner(unit: unit.name)
+                let files = units.first { $0.name == unit.name }?.files ?? []
+                desired.files = files.map { $0.hostPath(service: owner) }.sorted()
+                desired.reloads = unit.contents.contains("\nExecReload=")
+                return desired
             }
-            return DesiredUnit(
+            var desired = DesiredUnit(
                 name: unit.name, contents: unit.contents, enable: true, service: service.name,
                 image: reference(service), after: service.after.map { "\($0).service" })
+            desired.files = service.files.map { $0.hostPath(service: service.name) }.sorted()
+            desired.reloads = !service.reload.isEmpty
+            return desired
+        }
+        var files = services.flatMap { service in
+            service.files.map {
+                DesiredFile(
+                    path: $0.hostPath(service: service.name), contents: $0.contents, mode: $0.mode, source: $0.source,
+                    service: service.name)
+            }
+        }
+        for unit in units {
+            files += unit.files.map {
+                DesiredFile(
+                    path: $0.hostPath(service: ConfigFile.owner(unit: unit.name)), contents: $0.contents,
+                    mode: $0.mode, source: $0.source, service: nil)
+            }
         }
         let images = services.map { service in
             switch service.image {
@@ -91,7 +113,7 @@ enum PlanningFixtures {
                 DesiredImage(reference: name, origin: .pull, service: service.name)
             }
         }
-        return DesiredHost(units: desiredUnits, images: images, commit: commit)
+        return DesiredHost(units: desiredUnits, images: images, files: files, commit: commit)
     }
 
     /// A stable 64-digit image id for a reference, as the runtime would report it.
@@ -114,6 +136,7 @@ enum PlanningFixtures {
     static func converged(_ desired: DesiredHost) -> ObservedState {
         var observed = ObservedState()
         for image in desired.images { observed.images[image.reference] = imageID(image.reference) }
+        for file in desired.files { observed.files[file.path] = ObservedFile(contents: file.contents, mode: file.mode) }
         for unit in desired.units {
             let hasInstall = unit.contents.contains("\n[Install]\n")
             observed.units[unit.name] = ObservedUnit(
