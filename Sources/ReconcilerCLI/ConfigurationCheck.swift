@@ -1,6 +1,7 @@
 import Foundation
 import ReconcilerCore
 import ReconcilerGit
+import ReconcilerPOSIX
 
 /// `reconciler config check`: what can be checked about a host configuration on the host
 /// itself, without the network or the repository, and the effective settings to show.
@@ -68,9 +69,13 @@ struct ConfigurationCheck {
                 "a password over plain http:// is refused; use https:// or set allowInsecureHTTP: true")
         }
         // Optional until a commit has secrets, which this host would then refuse.
+        // An existing identity is judged by the rule the agent applies before a commit with
+        // secrets (regular file, owner-only mode, owned by the agent's user).
         if FileManager.default.fileExists(atPath: configuration.ageIdentity) {
-            if let problem = Self.secretFileProblem(configuration.ageIdentity) {
-                report(.error, "ageIdentity", problem)
+            do {
+                try AgeSecretChecker().checkIdentity(at: configuration.ageIdentity)
+            } catch {
+                report(.error, "ageIdentity", error.description)
             }
         } else {
             report(

@@ -73,7 +73,7 @@ struct ConfigurationCheckTests {
         let error = try #require(check { $0.ageIdentity = readable }.findings().first)
         #expect(error.severity == .error)
         #expect(error.field == "ageIdentity")
-        #expect(error.message.hasSuffix("run chmod 600 \(readable)"))
+        #expect(error.message.hasSuffix("make it owner-only: chmod 0600 \(readable)"))
         let missing = try #require(check { $0.ageIdentity = directory + "/no-identity.txt" }.findings().first)
         #expect(missing.severity == .warning)
         #expect(missing.message.contains("commits with secrets will be refused"))

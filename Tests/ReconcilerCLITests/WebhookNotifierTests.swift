@@ -92,6 +92,20 @@ struct WebhookNotifierTests {
         try expectNoToken(state: state, logs: logs, receiver: receiver)
     }
 
+    @Test(
+        "retries wait 2 s, 4 s, 8 s … and never more than a minute, as the README says",
+        arguments: [(1, 2.0), (2, 4.0), (3, 8.0), (5, 32.0), (6, 60.0), (60, 60.0)] as [(Int, Double)])
+    func backoff(attempts: Int, seconds: Double) {
+        #expect(WebhookNotifier.backoff(attempts: attempts) == seconds)
+    }
+
+    @Test func theDefaultRetriesKeepAnEventForAboutAnHour() {
+        let total = (1...WebhookConfiguration(url: "https://hooks.example/x").retries).map {
+            WebhookNotifier.backoff(attempts: $0)
+        }.reduce(0, +)
+        #expect(total > 50 * 60 && total < 70 * 60, "\(total) s")
+    }
+
     @Test("an event is given up after its retries, and a receiver's error status counts as a failure")
     func givenUp() throws {
         let receiver = try WebhookReceiver(port: 8174)
