@@ -43,7 +43,7 @@ struct DatabaseBackupEndToEndTests {
         // testbed) and the database's address (the host's, as other app hosts would use) differ.
         let file = "\(Self.work)/desired-state/blog-postgres.yaml"
         try host.mustExec("rm", "\(Self.work)/desired-state/blog.yaml")
-        try host.mustExec("cp", "\(Self.work)/examples/postgres/blog-postgres.yaml", file)
+        try host.mustExec("cp", "\(Self.work)/examples/single-host/blog-postgres.yaml", file)
         try host.mustExec(
             "sed", "-i", "-e", "s|debian:bookworm-slim|localhost/reconciler-testbed-python:3.11|",
             "-e", "s|host.containers.internal|\(host.address)|", file)

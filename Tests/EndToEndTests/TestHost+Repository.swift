@@ -2,7 +2,10 @@ import Foundation
 
 extension TestHost {
     /// Copies this repository's files (tracked and new, not ignored) into the host at `destination`.
-    func copyRepository(to destination: String) throws {
+    /// Unless `production` is set, the single-host blog (examples/single-host/blog.yaml) takes the
+    /// place of the production documents in desired-state/, as the README tells an operator to
+    /// do: one instance on port 8080 with SQLite, what most suites deploy.
+    func copyRepository(to destination: String, production: Bool = false) throws {
         let archive = FileManager.default.temporaryDirectory.appendingPathComponent("repo-\(UUID().uuidString).tar")
         defer { try? FileManager.default.removeItem(at: archive) }
         let pack = try Command.run(
@@ -17,6 +20,11 @@ extension TestHost {
         try mustExec("rm", "-rf", destination)
         try mustExec("mkdir", "-p", destination)
         try mustExec("tar", "-C", destination, "-xf", "/var/tmp/repo.tar")
+        if !production {
+            try mustExec(
+                "sh", "-c", "cd \"$1\" && rm desired-state/*.yaml && cp examples/single-host/blog.yaml desired-state/",
+                "sh", destination)
+        }
     }
 
     /// Writes `files` (repository-relative path -> text) into a fresh folder at `destination` in the host.

@@ -142,6 +142,29 @@ struct DirectoryTreeTests {
             .deletingLastPathComponent().path
         let load = DesiredStateLoader.load(from: DirectoryTree(root: root))
         #expect(load.diagnostics.isEmpty, "\(load.diagnostics.map(\.description))")
-        #expect(load.state?.services.map(\.name) == ["blog"])
+        #expect(load.state?.services.map(\.name) == ["blog-1", "blog-2", "blog-db", "proxy"])
+    }
+
+    /// The smaller shapes in examples/single-host/, each copied into desired-state/ in place
+    /// of the production files as the README says, are valid too.
+    @Test(arguments: ["blog.yaml", "blog-postgres.yaml"])
+    func eachSingleHostExampleIsValidInPlaceOfTheProductionFiles(example: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("example-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        for path in ["Dockerfile", ".dockerignore", "app", "postgres", "desired-state/files"] {
+            let target = copy.appendingPathComponent(path)
+            try FileManager.default.createDirectory(
+                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: root.appendingPathComponent(path), to: target)
+        }
+        try FileManager.default.copyItem(
+            at: root.appendingPathComponent("examples/single-host/\(example)"),
+            to: copy.appendingPathComponent("desired-state/\(example)"))
+
+        let load = DesiredStateLoader.load(from: DirectoryTree(root: copy.path))
+        #expect(load.diagnostics.isEmpty, "\(load.diagnostics.map(\.description))")
+        #expect(load.state?.services.contains { $0.name == "blog" } == true)
     }
 }
