@@ -39,6 +39,22 @@ public final class AgeSecretChecker: SecretChecking, @unchecked Sendable {
         }
     }
 
+    public func checkEnvironmentFile(at path: String) throws(SecretCheckFailure) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw SecretCheckFailure(
+                "the env file is missing on this host (\(reason)); create it as root with the variables the"
+                    + " service needs, one NAME=value per line, mode 0600 (it stays out of git)")
+        }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw SecretCheckFailure("it is not a regular file; the runtime reads env files as plain files")
+        }
+        guard access(path, R_OK) == 0 else {
+            throw SecretCheckFailure("the agent cannot read it (\(String(cString: strerror(errno))))")
+        }
+    }
+
     public func check(_ secret: SecretFile, identity: String) throws(SecretCheckFailure) {
         var info = stat()
         _ = stat(identity, &info)

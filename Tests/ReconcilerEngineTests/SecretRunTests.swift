@@ -10,11 +10,19 @@ struct SecretRunTests {
     final class ScriptedSecrets: SecretChecking {
         let identityProblem: String?
         let undecryptable: Set<String>
+        let missingEnvironmentFiles: Set<String>
         let checked = Mutex<[String]>([])
 
-        init(identityProblem: String? = nil, undecryptable: Set<String> = []) {
+        init(
+            identityProblem: String? = nil, undecryptable: Set<String> = [], missingEnvironmentFiles: Set<String> = []
+        ) {
             self.identityProblem = identityProblem
             self.undecryptable = undecryptable
+            self.missingEnvironmentFiles = missingEnvironmentFiles
+        }
+
+        func checkEnvironmentFile(at path: String) throws(SecretCheckFailure) {
+            if missingEnvironmentFiles.contains(path) { throw SecretCheckFailure("the env file is missing") }
         }
 
         func checkIdentity(at path: String) throws(SecretCheckFailure) {
@@ -59,6 +67,24 @@ struct SecretRunTests {
         #expect(error?.message.contains("was refused, nothing was changed") == true, "\(String(describing: error))")
         let reason = secrets.identityProblem.map { "\($0) at /etc/reconciler/host.key" } ?? "is not for this host"
         #expect(error?.message.contains(reason) == true, "\(String(describing: error))")
+        #expect(engine.host.operations.isEmpty)
+        #expect(engine.host.files.isEmpty)
+    }
+
+    @Test("a host without an env file the commit names refuses it, names the file and its services, and changes nothing")
+    func missingEnvironmentFile() {
+        let engine = EngineFixture()
+        var files = DesiredFiles.blog(withTimer: false)
+        files["desired-state/blog.yaml", default: ""] += "envFiles: [/etc/reconciler/secrets/blog.env]\n"
+        engine.repository.commit(files)
+        let secrets = ScriptedSecrets(missingEnvironmentFiles: ["/etc/reconciler/secrets/blog.env"])
+
+        let error = #expect(throws: ReconcileError.self) { try run(engine, secrets) }
+
+        #expect(error?.stage == .refused)
+        #expect(
+            error?.message.contains("services blog need /etc/reconciler/secrets/blog.env: the env file is missing")
+                == true, "\(String(describing: error))")
         #expect(engine.host.operations.isEmpty)
         #expect(engine.host.files.isEmpty)
     }

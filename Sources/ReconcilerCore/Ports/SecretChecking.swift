@@ -5,6 +5,14 @@ public protocol SecretChecking: Sendable {
     func checkIdentity(at path: String) throws(SecretCheckFailure)
     /// `secret` decrypts with the identity at `identity`. The clear text is thrown away unread.
     func check(_ secret: SecretFile, identity: String) throws(SecretCheckFailure)
+    /// The env file at `path`, which an operator places on the host (`envFiles:`), is there
+    /// and readable: without it the container could not start.
+    func checkEnvironmentFile(at path: String) throws(SecretCheckFailure)
+}
+
+extension SecretChecking {
+    /// Engines that cannot look at the host's files (fakes) take env files on trust.
+    public func checkEnvironmentFile(at path: String) throws(SecretCheckFailure) {}
 }
 
 /// Why a secret cannot be used on this host, for people: what, where, what to do.
