@@ -71,7 +71,7 @@ struct SecretRunTests {
         #expect(engine.host.files.isEmpty)
     }
 
-    @Test("a host without an env file the commit names refuses it, names the file and its services, and changes nothing")
+    @Test("a host without an env file the commit names refuses it, naming the file and its users, changing nothing")
     func missingEnvironmentFile() {
         let engine = EngineFixture()
         var files = DesiredFiles.blog(withTimer: false)
