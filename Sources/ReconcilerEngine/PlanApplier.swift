@@ -61,7 +61,12 @@ public struct PlanApplier {
             ]
             if !action.target.isEmpty { metadata["target"] = "\(action.target)" }
             if let service = action.service { metadata["service"] = "\(service)" }
-            let title = action.target.isEmpty ? action.kind.rawValue : "\(action.kind.rawValue) \(action.target)"
+            var title = action.target.isEmpty ? action.kind.rawValue : "\(action.kind.rawValue) \(action.target)"
+            if let rolling = action.rolling {
+                // journalctl shows the message, not the REASON field: name the rolling step there.
+                title += " (\(rolling))"
+                metadata["rolling"] = "\(rolling.group) \(rolling.step)/\(rolling.steps)"
+            }
             logger.info("\(title)", metadata: metadata)
             let started = ports.clock.now()
             progress?()
