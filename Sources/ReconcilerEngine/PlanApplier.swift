@@ -62,6 +62,11 @@ public struct PlanApplier {
             if !action.target.isEmpty { metadata["target"] = "\(action.target)" }
             if let service = action.service { metadata["service"] = "\(service)" }
             let title = action.target.isEmpty ? action.kind.rawValue : "\(action.kind.rawValue) \(action.target)"
+            // The reason names the step for people (LogStory puts it in the message); this
+            // field lets `journalctl RECONCILER_ROLLING=…` find a rollout's steps.
+            if let rolling = action.rolling {
+                metadata["rolling"] = "\(rolling.group) \(rolling.step)/\(rolling.steps)"
+            }
             logger.info("\(title)", metadata: metadata)
             let started = ports.clock.now()
             progress?()

@@ -3,16 +3,19 @@ import ReconcilerTesting
 
 /// Plans for a replicated service, from YAML through the loader and builder as a run does.
 extension PlanCase {
-    /// `blog` with `count` instances on 8001... running `image`.
-    static func replicatedHost(count: Int, image: String = "registry.example/blog:1.4") -> DesiredHost {
+    /// `blog` with `count` instances on 8001... running `image`, updated as `update` says.
+    static func replicatedHost(
+        count: Int, image: String = "registry.example/blog:1.4", update: Replicas.Update? = nil
+    ) -> DesiredHost {
         let ports = (1...count).map { "\"127.0.0.1:\(8000 + $0):8080\"" }.joined(separator: ", ")
+        let strategy = update.map { ", update: \($0.rawValue)" } ?? ""
         let tree = InMemoryTree([
             "desired-state/blog.yaml": """
             apiVersion: reconciler/v1
             kind: Service
             name: blog
             image: {ref: "\(image)"}
-            replicas: {count: \(count), ports: [\(ports)]}
+            replicas: {count: \(count), ports: [\(ports)]\(strategy)}
             health: {http: "http://127.0.0.1:{port}/healthz"}
 
             """
@@ -37,5 +40,9 @@ extension PlanCase {
         replicas(
             "replicas-image-changed", from: replicatedHost(count: 2),
             to: replicatedHost(count: 2, image: "registry.example/blog:1.5")),
+        // The same change with `update: recreate`: no step is named rolling.
+        replicas(
+            "replicas-recreate-image-changed", from: replicatedHost(count: 2, update: .recreate),
+            to: replicatedHost(count: 2, image: "registry.example/blog:1.5", update: .recreate)),
     ]
 }

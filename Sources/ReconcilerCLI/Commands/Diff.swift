@@ -72,8 +72,7 @@ extension Reconciler {
             var selected = assessment
             selected.plan = selection.plan(assessment.plan, desired: assessment.desired)
             let units = Set(
-                assessment.desired.units.filter { selection.selects(unit: $0.name, service: $0.service) }
-                    .compactMap(\.service))
+                assessment.desired.units.filter { selection.selects($0) }.compactMap(\.service))
             selected.unhealthy = assessment.unhealthy.filter { units.contains($0.service) }
             return selected
         }

@@ -2,7 +2,7 @@
 /// (`blog-1.service`, `blog-2.service`, ...) publishing its own host port.
 public struct Replicas: Sendable, Hashable {
     /// How a change reaches the instances.
-    public enum Update: String, Sendable, Hashable, CaseIterable {
+    public enum Update: String, Sendable, Hashable, Codable, CaseIterable {
         /// One instance at a time: it is replaced and must pass its health check before the
         /// next one is touched. The default for two or more instances.
         case rolling
@@ -30,7 +30,7 @@ public struct Replicas: Sendable, Hashable {
 }
 
 /// What an expanded instance of a replicated service knows of its group.
-public struct ServiceInstance: Sendable, Hashable {
+public struct ServiceInstance: Sendable, Hashable, Codable {
     /// The service's name as written (`blog`): its image and its `after:` name.
     public var group: String
     /// 1-based.

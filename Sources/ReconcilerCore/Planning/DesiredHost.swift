@@ -34,6 +34,9 @@ public struct DesiredUnit: Sendable, Equatable, Codable {
     public var files: [String] = []
     /// The unit declares how it reloads (ExecReload=): a change to its files alone reloads it.
     public var reloads = false
+    /// Which instance of a replicated service this unit runs (`blog-2.service`: 2 of `blog`);
+    /// nil for a single service and plain units. `diff blog` selects every instance by it.
+    public var instance: ServiceInstance?
 
     public init(
         name: String, contents: String, enable: Bool, service: String? = nil, image: String? = nil,

@@ -39,6 +39,9 @@ public struct PlannedAction: Sendable, Equatable, Codable, CustomStringConvertib
     public var service: String?
     /// Why, in words an operator reads in `diff` and in the journal.
     public var reason: String
+    /// For a start, restart or reload of an instance in a rolling update: its place in it
+    /// (the reason says it too). Absent otherwise.
+    public var rolling: RollingStep?
 
     public init(_ kind: Kind, _ target: String, service: String? = nil, reason: String) {
         self.kind = kind

@@ -77,7 +77,7 @@ public enum Planner {
                 actions.append(action)
             }
         }
-        return Plan(actions: actions, refusals: refusals)
+        return Plan(actions: namingRollingSteps(actions, units: units), refusals: refusals)
     }
 
     /// The inputs every phase reads.

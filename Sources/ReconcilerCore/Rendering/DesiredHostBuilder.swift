@@ -61,6 +61,7 @@ public struct DesiredHostBuilder {
                     image: references[service.name], after: service.after.map { "\($0).service" })
                 desired.files = service.files.map { $0.hostPath(service: service.name) }.sorted()
                 desired.reloads = !service.reload.isEmpty
+                desired.instance = service.instance
                 return desired
             }
             var desired = DesiredUnit(
