@@ -65,7 +65,7 @@ JSON
     ph_in_host systemd-run -q --unit=pebble -E PEBBLE_VA_NOSLEEP=1 -E PEBBLE_WFE_NONCEREJECT=0 \
         pebble -config "$PH_PEBBLE/config.json" || fail "systemd-run pebble failed"
     ph_in_host curl -fsS --retry 30 --retry-connrefused --retry-delay 1 --cacert "$PH_PEBBLE/ca.pem" \
-        -o "$PH_PEBBLE/root.pem" https://localhost:15000/roots/0 || fail "pebble does not answer on localhost:15000"
+        -o "$PH_PEBBLE/root.pem" https://localhost:15000/roots/0 2>>"$PH_LOGS/pebble-install.log" || fail "pebble does not answer on localhost:15000"
     PH_ROOT_CA="$PH_LOGS/pebble-root.pem"
     ph_in_host cat "$PH_PEBBLE/root.pem" >"$PH_ROOT_CA"
 }
@@ -125,10 +125,9 @@ ph_commit() {
     ph_git push -q "$PH_BARE" main
 }
 
-# The agent from BINARY, installed with scripts/install-agent, and its config: this host's
-# repository and both labels (the whole blog on one host). POLL, if given, is pollInterval.
+# The agent from BINARY, installed with scripts/install-agent.
 ph_install_agent() {
-    local binary=$1 poll=${2:-} dir=/var/tmp/reconciler-install config
+    local binary=$1 dir=/var/tmp/reconciler-install
     ph_in_host rm -rf "$dir"
     scripts/testbed cp "$PH_HOST" "$binary" "$dir/reconciler"
     scripts/testbed cp "$PH_HOST" scripts/install-agent "$dir/install-agent"
@@ -137,14 +136,20 @@ ph_install_agent() {
     ph_in_host "$dir/install-agent" --binary "$dir/reconciler" --unit "$dir/reconciler.service" \
         --config-example "$dir/config.example.yaml" >"$PH_LOGS/install-agent.log" 2>&1 ||
         fail "install-agent failed: $(tail -3 "$PH_LOGS/install-agent.log")"
+}
+
+# The agent's config: this host's repository and LABELS (e.g. "{web: blog, db: blog}", the
+# whole blog on one host). POLL, if given, is pollInterval.
+ph_write_config() {
+    local labels=$1 poll=${2:-} config
     config=$(mktemp /tmp/reconciler-production-config.XXXXXX)
     {
-        echo "# Written by $(basename "$0"): the host's own git daemon; the whole blog on this host."
+        echo "# Written by $(basename "$0"): the host's own git daemon."
         echo "repository:"
         echo "  url: $PH_REMOTE"
         echo "  branch: main"
         echo "host:"
-        echo "  labels: {web: blog, db: blog}"
+        echo "  labels: $labels"
         if [ -n "$poll" ]; then echo "pollInterval: $poll"; fi
     } >"$config"
     scripts/testbed cp "$PH_HOST" "$config" /etc/reconciler/config.yaml
