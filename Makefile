@@ -8,6 +8,7 @@ PREFIX ?= /usr/local
 
 .PHONY: test demo install uninstall build release bench deps testbed-image format lint clean-testbed
 .PHONY: deb docs completions man
+.PHONY: bench-deploy
 
 test:
 	scripts/run-tests
@@ -45,6 +46,11 @@ release:
 # Benchmarks print their numbers next to a peer's (git ls-remote, git fetch) from one run.
 bench: release
 	.build/release/reconciler-bench git planner --iterations $${ITERATIONS:-50}
+
+# Code deploys under HTTPS load on a test host: the production shape (two instances,
+# rolling) against one instance restarted in place. DEPLOYS=3 for a quick run.
+bench-deploy: release
+	RECONCILER_BINARY=$(CURDIR)/.build/release/reconciler scripts/bench-deploy --deploys $${DEPLOYS:-10}
 
 deps:
 	scripts/install-dependencies
