@@ -65,7 +65,7 @@ extension ProductionEndToEndTests {
             "sh", "-c",
             "for i in $(seq 60); do [ -e \(loadDirectory)/summary ] && exec cat \(loadDirectory)/summary; sleep 1; done; exit 1"
         )
-        let numbers = summary.split(separator: " ").map { Int($0.trimmed) ?? -1 }
+        let numbers = summary.split(separator: " ").map { Int(String($0).trimmed) ?? -1 }
         guard numbers.count == 4 else { throw TestbedError(message: "unreadable load summary: \(summary)") }
         return Load(
             requests: numbers[0], failed: numbers[1], non2xx: numbers[2], seconds: Double(numbers[3]) / 1000)
