@@ -24,14 +24,14 @@ extension ProductionEndToEndTests {
     static func loadScript(path: String) -> String {
         let directory = loadDirectory
         let request =
-            "curl -s -o /dev/null -w '%{http_code}' --max-time 10 --cacert \(TestHost.pebbleRoot) https://\(site)\(path)"
+            "curl -sS -o /dev/null -w '%{http_code}' --max-time 10 --cacert \(TestHost.pebbleRoot) https://\(site)\(path)"
         return """
             #!/bin/sh
             cd \(directory)
             start=$(date +%s%N)
             loop() {
               while [ ! -e stop ]; do
-                code=$(\(request) || true)
+                code=$(\(request) 2>> errors || true)
                 echo "${code:-000}" >> codes
               done
             }
@@ -71,8 +71,11 @@ extension ProductionEndToEndTests {
             requests: numbers[0], failed: numbers[1], non2xx: numbers[2], seconds: Double(numbers[3]) / 1000)
     }
 
-    /// The status codes other than 200 the load saw, with their counts, for a failure message.
+    /// The status codes other than 200 the load saw, with their counts, and curl's errors.
     static func unusualCodes(_ host: TestHost) throws -> String {
-        try host.mustExec("sh", "-c", "grep -v '^200$' \(loadDirectory)/codes | sort | uniq -c || true").trimmed
+        try host.mustExec(
+            "sh", "-c",
+            "cd \(loadDirectory) && { grep -v '^200$' codes | sort | uniq -c; cat errors 2>/dev/null; } || true"
+        ).trimmed
     }
 }
