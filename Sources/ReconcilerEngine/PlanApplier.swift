@@ -18,7 +18,7 @@ public struct PlanApplier {
     let trace = ApplyTrace()
     /// Adds up the time spent applying, across the appliers of one run.
     var tally: RunTally?
-    /// Called with the service after each start or restart: a rolling instance's health check
+    /// Called with the service after each restart or reload: a rolling instance's health check
     /// passes here before the next instance is touched, and a failure stops the plan.
     var gate: ((String) throws(ReconcileError) -> Void)?
 
@@ -75,9 +75,11 @@ public struct PlanApplier {
                 try perform(
                     action, unit: units[action.target], image: images[action.target], file: files[action.target],
                     commit: desired.commit)
-                if action.kind == .start || action.kind == .restart || action.kind == .reload,
-                    let service = action.service
-                {
+                // Not after a start: a new or stopped instance had nothing to keep serving, and
+                // waiting for it here would hold back the rest of the plan, such as starting the
+                // database it needs (a fresh host deadlocked on blog-1 before blog-db). The health
+                // check after the plan still checks it.
+                if action.kind == .restart || action.kind == .reload, let service = action.service {
                     try gate?(service)
                 }
                 try? store.markAction(id, state: .succeeded, message: nil)
