@@ -59,7 +59,7 @@ struct HostSelectionRunTests {
         """,
     ]
 
-    @Test("a host whose labels select no document fails the run, naming the selectors, and changes nothing")
+    @Test("a host whose labels select no document fails the run, naming the selectors, and changes nothing until fixed")
     func noMatchingLabelsFailsTheRun() throws {
         let engine = EngineFixture(hostName: "web9")
         engine.configuration.labels = ["web": "shop"]
@@ -74,6 +74,11 @@ struct HostSelectionRunTests {
                     + " documents select labels db=blog (desired-state/blog-db.yaml); labels web=blog"
                     + " (desired-state/blog-web.yaml)") == true, "\(error?.message ?? "")")
         #expect(engine.host.operations.isEmpty, "nothing was changed")
+
+        // The refusal leaves nothing behind: with the label fixed, the same commit deploys.
+        engine.configuration.labels = ["web": "blog"]
+        let report = try engine.once()
+        #expect(report.actions.contains { $0.target == "blog.service" }, "\(report.actions)")
     }
 
     @Test("with allowEmpty a host no document selects converges on nothing")
