@@ -59,6 +59,7 @@ struct LabelsEndToEndTests {
         try Self.eachHostRunsExactlyItsOwnServices(db: db, webs: [web1, web2])
         try Self.aPostWrittenThroughOneProxyIsReadThroughTheOther(db: db, writer: web1, reader: web2)
         try Self.diffAndConfigCheckTakeTheLabel(web2)
+        try Self.aDatabaseCommitChangesOnlyTheDbHost(db: db, webs: [web1, web2])
         print("labels: the whole test took \(Int(Date().timeIntervalSince(started))) s")
         for host in [web1, web2, db] { try host.stop() }
     }
@@ -134,5 +135,39 @@ struct LabelsEndToEndTests {
         #expect(malformed.status != 0)
         #expect(
             malformed.stderr.contains("--label takes KEY=VALUE (for example web=blog), not 'web blog'"), "\(malformed)")
+    }
+
+    /// A commit touching only blog-db.yaml restarts blog-db on the db host; the app hosts take
+    /// the same commit with nothing to do, their proxy and instances untouched, and the post
+    /// is still served after the database's restart.
+    static func aDatabaseCommitChangesOnlyTheDbHost(db: TestHost, webs: [TestHost]) throws {
+        let file = "\(work)/desired-state/blog-db.yaml"
+        try db.mustExec("sed", "-i", "s|BACKUP_KEEP: \"30\"|BACKUP_KEEP: \"14\"|", file)
+        #expect(try db.mustExec("grep", "-c", "BACKUP_KEEP: \"14\"", file).trimmed == "1")
+        let commit = try db.commitAll(work: work, remote: remote, message: "Keep two weeks of dumps")
+        let pids = try webs.map { web in
+            try ["proxy", "blog-1", "blog-2"].map {
+                try web.mustExec("systemctl", "show", "--property", "MainPID", "--value", "\($0).service").trimmed
+            }
+        }
+        let pushed = Date()
+        let dbRun = try db.once(timeout: 600)
+        #expect(dbRun.status == 0, "\(dbRun)")
+        #expect(dbRun.stdout.contains("converged to \(commit.prefix(12))"), "\(dbRun)")
+        #expect(dbRun.stdout.contains("restart blog-db.service"), "\(dbRun)")
+        for (index, web) in webs.enumerated() {
+            let run = try web.once("--label", "web=blog", timeout: 600)
+            #expect(run.status == 0, "\(run)")
+            #expect(run.stdout.contains("in sync with \(commit.prefix(12)), nothing to do"), "\(run)")
+            let now = try ["proxy", "blog-1", "blog-2"].map {
+                try web.mustExec("systemctl", "show", "--property", "MainPID", "--value", "\($0).service").trimmed
+            }
+            #expect(now == pids[index], "\(web.name)")
+        }
+        print(
+            "labels: a db-only commit reached all 3 hosts, one after the other, in"
+                + " \(Int(Date().timeIntervalSince(pushed))) s; only the db host acted")
+        let page = try https(webs[1], "/")
+        #expect(page.0 == 200 && page.1.contains(title), "\(page)")
     }
 }
