@@ -28,6 +28,11 @@ struct HostConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: "This host's name for `hosts:` selectors (default: the machine's host name).")
     var host: String?
 
+    @Option(
+        name: .customLong("label"),
+        help: "A host label as KEY=VALUE for `hosts.labels` selectors; adds to or replaces host.labels (repeatable).")
+    var labels: [String] = []
+
     @Flag(name: .long, help: "Allow a commit that removes every unit the reconciler owns.")
     var allowEmpty = false
 
@@ -45,6 +50,7 @@ struct HostConfigurationOptions: ParsableArguments {
         if let commit, commit.count != 40 || !commit.allSatisfy(\.isHexDigit) {
             throw ValidationError("--commit takes a full 40-character commit id, not '\(commit)'")
         }
+        if case .failure(let problem) = HostLabelArgument.parse(labels) { throw ValidationError(problem.description) }
     }
 
     /// The reference the flags ask for, nil when none is given.
@@ -83,6 +89,10 @@ struct HostConfigurationOptions: ParsableArguments {
         if let path { configuration.repository.path = path }
         if let stateDir { configuration.stateDirectory = stateDir }
         if let host { configuration.hostName = host }
+        // validate() refused a bad --label before any command ran.
+        if case .success(let given) = HostLabelArgument.parse(labels) {
+            configuration.labels.merge(given) { _, flag in flag }
+        }
         if allowEmpty { configuration.allowEmpty = true }
     }
 }

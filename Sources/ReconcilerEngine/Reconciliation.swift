@@ -172,6 +172,11 @@ public final class Reconciliation {
                     + " fix it in git:\n" + hostProblems.map { "  \($0)" }.joined(separator: "\n"),
                 commit: commit, diagnostics: hostProblems)
         }
+        if !configuration.allowEmpty, let problem = state.emptySelectionProblem(forHost: configuration.host) {
+            throw ReconcileError(
+                .validation, "commit \(commit.prefix(12)) gives this host nothing, so nothing was changed: \(problem)",
+                commit: commit)
+        }
         let desired: DesiredHost
         do {
             desired = try DesiredHostBuilder(runtime: configuration.runtime, ageIdentity: configuration.ageIdentity)

@@ -39,4 +39,69 @@ struct HostSelectionRunTests {
                     + " (its hosts: names [db1])") == true, "\(error?.message ?? "")")
         #expect(engine.host.operations.isEmpty, "nothing was changed")
     }
+
+    static let labelled = [
+        "desired-state/blog-web.yaml": """
+        apiVersion: reconciler/v1
+        kind: Service
+        name: blog
+        hosts: {labels: {web: blog}}
+        image: {ref: "registry.example/blog:1"}
+
+        """,
+        "desired-state/blog-db.yaml": """
+        apiVersion: reconciler/v1
+        kind: Service
+        name: blog-db
+        hosts: {labels: {db: blog}}
+        image: {ref: "registry.example/postgres:16"}
+
+        """,
+    ]
+
+    @Test("a host whose labels select no document fails the run, naming the selectors, and changes nothing until fixed")
+    func noMatchingLabelsFailsTheRun() throws {
+        let engine = EngineFixture(hostName: "web9")
+        engine.configuration.labels = ["web": "shop"]
+        engine.repository.commit(Self.labelled)
+
+        let error = #expect(throws: ReconcileError.self) { try engine.once() }
+
+        #expect(error?.stage == .validation)
+        #expect(
+            error?.message.contains(
+                "gives this host nothing, so nothing was changed: no document selects host web9 (labels web=shop);"
+                    + " documents select labels db=blog (desired-state/blog-db.yaml); labels web=blog"
+                    + " (desired-state/blog-web.yaml)") == true, "\(error?.message ?? "")")
+        #expect(engine.host.operations.isEmpty, "nothing was changed")
+
+        // The refusal leaves nothing behind: with the label fixed, the same commit deploys.
+        engine.configuration.labels = ["web": "blog"]
+        let report = try engine.once()
+        #expect(report.actions.contains { $0.target == "blog.service" }, "\(report.actions)")
+    }
+
+    @Test("with allowEmpty a host no document selects converges on nothing")
+    func allowEmptyRunsNothing() throws {
+        let engine = EngineFixture(hostName: "web9")
+        engine.configuration.allowEmpty = true
+        engine.repository.commit(Self.labelled)
+
+        let report = try engine.once()
+
+        #expect(report.actions.isEmpty)
+        #expect(engine.host.operations.isEmpty)
+    }
+
+    @Test("the label selects the host's own services only")
+    func labelSelectsItsServices() throws {
+        let engine = EngineFixture(hostName: "db1")
+        engine.configuration.labels = ["db": "blog"]
+        engine.repository.commit(Self.labelled)
+
+        let report = try engine.once()
+
+        #expect(Set(report.actions.map(\.target)).isSuperset(of: ["blog-db.service"]))
+        #expect(!report.actions.contains { $0.target.hasPrefix("blog.") })
+    }
 }

@@ -27,8 +27,8 @@ extension Reconciler {
         var output: OutputFormat = .text
 
         func validate() throws {
-            for label in labels where !label.contains("=") {
-                throw ValidationError("--label takes KEY=VALUE, not '\(label)'")
+            if case .failure(let problem) = HostLabelArgument.parse(labels) {
+                throw ValidationError(problem.description)
             }
         }
 
@@ -45,6 +45,10 @@ extension Reconciler {
                 for diagnostic in hostProblems { printError(diagnostic.description) }
                 throw ExitCode(1)
             }
+            if let problem = state.emptySelectionProblem(forHost: identity) {
+                printError("reconciler render: \(problem)")
+                throw ExitCode(1)
+            }
             let units = DesiredStateRenderer(runtime: runtime).render(state.selecting(host: identity)) {
                 DesiredStateRenderer.imageReference(for: $0, buildTag: ImageNaming.workingTreeTag)
             }
@@ -58,12 +62,8 @@ extension Reconciler {
         }
 
         private var parsedLabels: [String: String] {
-            var result: [String: String] = [:]
-            for label in labels {
-                let parts = label.split(separator: "=", maxSplits: 1)
-                result[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-            }
-            return result
+            // validate() refused a bad --label before run().
+            (try? HostLabelArgument.parse(labels).get()) ?? [:]
         }
     }
 }

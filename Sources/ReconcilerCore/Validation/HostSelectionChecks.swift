@@ -38,7 +38,7 @@ extension DesiredState {
     }
 
     /// `names [h2], labels role=db`, as a selector reads in a message.
-    private static func describe(_ selector: HostSelector?) -> String {
+    static func describe(_ selector: HostSelector?) -> String {
         guard let selector, !selector.names.isEmpty || !selector.labels.isEmpty else { return "every host" }
         var parts: [String] = []
         if !selector.names.isEmpty { parts.append("names [\(selector.names.joined(separator: ", "))]") }
