@@ -16,23 +16,24 @@ enum Composition {
     /// - Parameter background: the agent delivers notifications on a background queue.
     static func ports(_ configuration: HostConfiguration, logger: Logger, background: Bool = false) -> EnginePorts {
         let clock = SystemClock()
+        let store = SharedStateStore(stateDirectory: configuration.stateDirectory)
         var ports = EnginePorts(
             source: { try gitSource(configuration, logger: logger) },
-            store: { try StateStore(stateDirectory: configuration.stateDirectory) },
+            store: { try store.open() },
             lock: StateDirectoryLock(stateDirectory: configuration.stateDirectory),
             units: SystemdUnitManager(unitDirectory: configuration.unitDirectory),
             containers: ContainerEngine(runtime: configuration.runtime, logger: logger),
             health: HealthProbe(clock: clock),
             clock: clock,
             secrets: AgeSecretChecker(),
-            outcomes: outcomeReporters(configuration, logger: logger, background: background))
+            outcomes: outcomeReporters(configuration, logger: logger, background: background, store: store))
         ports.shownRepositoryURL = configuration.repository.url.map(URLRedaction.shown)
         return ports
     }
 
     /// The metrics file and webhooks told about every run, as configured.
     static func outcomeReporters(
-        _ configuration: HostConfiguration, logger: Logger, background: Bool
+        _ configuration: HostConfiguration, logger: Logger, background: Bool, store: SharedStateStore? = nil
     ) -> any RunOutcomeReporting {
         var reporters: [any RunOutcomeReporting] = []
         var isDirectory: ObjCBool = false
@@ -47,7 +48,8 @@ enum Composition {
             reporters.append(
                 WebhookNotifier(
                     webhooks: configuration.webhooks, hostName: configuration.hostName,
-                    stateDirectory: configuration.stateDirectory, logger: logger, background: background))
+                    stateDirectory: configuration.stateDirectory, logger: logger, background: background,
+                    openStore: store.map { shared -> @Sendable () throws -> StateStore in { try shared.open() } }))
         }
         return OutcomeReporters(reporters: reporters)
     }

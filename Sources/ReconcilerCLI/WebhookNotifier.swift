@@ -21,20 +21,26 @@ final class WebhookNotifier: RunOutcomeReporting, Sendable {
     private let queue = DispatchQueue(label: "reconciler.webhooks")
     private let retryScheduled = Mutex(false)
 
+    /// Opens the store the outbox lives in: the process's shared one (the agent's, opened
+    /// once), or a fresh one per run.
+    let openStore: @Sendable () throws -> StateStore
+
     init(
-        webhooks: [WebhookConfiguration], hostName: String, stateDirectory: String, logger: Logger, background: Bool
+        webhooks: [WebhookConfiguration], hostName: String, stateDirectory: String, logger: Logger, background: Bool,
+        openStore: (@Sendable () throws -> StateStore)? = nil
     ) {
         self.webhooks = webhooks
         self.hostName = hostName
         self.stateDirectory = stateDirectory
         self.logger = logger
         self.background = background
+        self.openStore = openStore ?? { try StateStore(stateDirectory: stateDirectory) }
     }
 
     func runFinished(_ outcome: RunOutcome) {
         let store: StateStore
         do {
-            store = try StateStore(stateDirectory: stateDirectory)
+            store = try openStore()
             try enqueue(outcome, store: store)
         } catch {
             logger.warning("cannot queue the run's notifications: \(error)")

@@ -38,6 +38,10 @@ public final class Reconciliation {
     public var progress: (@Sendable () -> Void)?
     private var openedSource: (any DesiredStateSource)?
     private var openedStore: (any RunStore)?
+    /// The last commit's validated desired state: a commit id names its tree, so an idle poll
+    /// of the same commit reuses it instead of parsing every YAML file again (about a sixth
+    /// of an idle agent's CPU, profiled).
+    private var loaded: (commit: String, load: DesiredStateLoad)?
     /// What the current run did, for its outcome.
     let tally = RunTally()
 
@@ -153,7 +157,13 @@ public final class Reconciliation {
         } catch {
             throw ReconcileError(.source, "cannot read commit \(commit) from the mirror: \(error)", commit: commit)
         }
-        let load = DesiredStateLoader.load(from: tree, folder: configuration.repository.path)
+        let load: DesiredStateLoad
+        if let loaded, loaded.commit == commit {
+            load = loaded.load
+        } else {
+            load = DesiredStateLoader.load(from: tree, folder: configuration.repository.path)
+            loaded = (commit, load)
+        }
         guard let state = load.state, !load.hasErrors else {
             let errors = load.diagnostics.filter { $0.severity == .error }
             throw ReconcileError(

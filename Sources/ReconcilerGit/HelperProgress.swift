@@ -66,10 +66,15 @@ final class HelperProgress: @unchecked Sendable {
     }
 
     /// In the helper: names the calling thread, on which libgit2 will run, for the parent.
+    /// A serving helper runs every request on the same thread: the file is written once.
     static func nameWorkerThread() {
+        _ = namedWorkerThread
+    }
+
+    private static let namedWorkerThread: Void = {
         guard let file = ProcessInfo.processInfo.environment[RemoteHelperProcess.workerFileVariable],
             let thread = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
         else { return }
         try? thread.write(toFile: file, atomically: true, encoding: .utf8)
-    }
+    }()
 }

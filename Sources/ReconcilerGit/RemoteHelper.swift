@@ -1,8 +1,8 @@
 import Foundation
 import ReconcilerPOSIX
 
-/// The body of the network helper process (`reconciler git-helper`): performs one
-/// `RemoteRequest` in this process and answers with a `RemoteResponse`.
+/// The body of the network helper process (`reconciler git-helper`): performs
+/// `RemoteRequest`s in this process and answers each with a `RemoteResponse`.
 ///
 /// It runs in a child so that the parent can kill it at a deadline: libgit2 1.5 has no
 /// network timeouts and blocks forever on a silent server.
@@ -17,7 +17,30 @@ public enum RemoteHelper {
     /// The same settings for in-process use (local repositories), applied once.
     static let configureProcessOnce: Void = configureProcess(caFile: nil)
 
-    public static func perform(_ request: RemoteRequest) -> RemoteResponse {
+    /// The long-lived helper's loop (`git-helper --serve`): one request per line on stdin, its
+    /// response as one line on stdout, until stdin ends (the agent closed it or died).
+    public static func serve(caFile: String?) {
+        configureProcess(caFile: caFile)
+        let decoder = JSONDecoder()
+        let encoder = JSONEncoder()
+        while let line = readLine(strippingNewline: true) {
+            let response: RemoteResponse
+            if let envelope = try? decoder.decode(RemoteHelperProcess.Envelope.self, from: Data(line.utf8)) {
+                response = perform(envelope.request, urlPassword: envelope.urlPassword)
+            } else {
+                response = RemoteResponse(
+                    failure: RemoteFailure(kind: .configuration, message: "the helper could not read its request"))
+            }
+            guard var bytes = try? encoder.encode(response) else { return }
+            bytes.append(10)
+            // The agent went away: nobody is left to answer.
+            guard (try? FileHandle.standardOutput.write(contentsOf: bytes)) != nil else { return }
+        }
+    }
+
+    /// - Parameter urlPassword: the password of the request's URL, which the agent sends
+    ///   beside the request rather than in it (see `RemoteHelperProcess.Envelope`).
+    public static func perform(_ request: RemoteRequest, urlPassword: String? = nil) -> RemoteResponse {
         // libgit2 runs on this thread: the parent watches it for signs of life.
         HelperProgress.nameWorkerThread()
         guard var url = GitURL(request.url) else {
@@ -25,11 +48,8 @@ public enum RemoteHelper {
                 failure: RemoteFailure(
                     kind: .configuration, message: "'\(redactingURLPasswords(request.url))' is not a git URL or path"))
         }
-        // The parent takes the URL's password out of the request file (see RemoteHelperProcess).
-        if url.password == nil,
-            let password = ProcessInfo.processInfo.environment[RemoteHelperProcess.urlPasswordVariable]
-        {
-            url.password = password
+        if url.password == nil, let urlPassword {
+            url.password = urlPassword
         }
         if url.isLocal, case let path = url.isPath ? url.rest : url.rest, !FileManager.default.fileExists(atPath: path)
         {

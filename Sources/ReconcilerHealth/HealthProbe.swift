@@ -5,12 +5,16 @@ public import ReconcilerCore
 ///
 /// Every try is bounded by the time the check has left: a connect to an address that drops
 /// SYNs, a server that never answers and a command that hangs are all cut off at the check's
-/// timeout, so a check ends within its timeout plus one interval. HTTP is spoken over a plain
+/// timeout, so a check ends within its timeout plus one interval. Tries start close together
+/// (50 ms, doubling up to `interval`): a service is often up within a few hundred ms of its
+/// start, and a fixed 0.5 s wait would add up to that much to every rollout. HTTP is spoken over a plain
 /// socket (HTTP/1.0, one GET), to keep libcurl out of a statically linked agent; health
 /// endpoints are local (127.0.0.1) and plain HTTP.
 public struct HealthProbe: HealthProber {
-    /// Seconds between two tries.
+    /// Longest wait between two tries.
     public var interval: Double
+    /// The wait after the first failed try; each later wait doubles, up to `interval`.
+    public var firstInterval: Double
     /// Times the check and waits between tries.
     public var clock: any WallClock
     /// Where `command:` probes named without a `/` are looked up, and the PATH they run with.
@@ -21,8 +25,9 @@ public struct HealthProbe: HealthProber {
 
     /// - Parameter searchPath: the PATH for command probes; nil means the agent's own PATH, or
     ///   `defaultSearchPath` when it has none.
-    public init(interval: Double = 0.5, clock: any WallClock, searchPath: String? = nil) {
+    public init(interval: Double = 0.5, firstInterval: Double = 0.05, clock: any WallClock, searchPath: String? = nil) {
         self.interval = interval
+        self.firstInterval = min(firstInterval, interval)
         self.clock = clock
         let inherited = ProcessInfo.processInfo.environment["PATH"].flatMap { $0.isEmpty ? nil : $0 }
         self.searchPath = searchPath ?? inherited ?? Self.defaultSearchPath
@@ -38,6 +43,7 @@ public struct HealthProbe: HealthProber {
         let started = clock.now()
         let limit = Self.seconds(check.timeout)
         var detail = "not run"
+        var delay = firstInterval
         while true {
             // A try that starts late still gets a moment: a check is never zero-length.
             let left = max(limit - clock.now().timeIntervalSince(started), 0.1)
@@ -48,10 +54,11 @@ public struct HealthProbe: HealthProber {
                 detail = failure.message
             }
             let elapsed = clock.now().timeIntervalSince(started)
-            if elapsed + interval > limit {
+            if elapsed + delay > limit {
                 return HealthOutcome(passed: false, detail: detail, seconds: elapsed)
             }
-            clock.sleep(seconds: interval)
+            clock.sleep(seconds: delay)
+            delay = min(delay * 2, interval)
         }
     }
 

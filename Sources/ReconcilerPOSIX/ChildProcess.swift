@@ -43,6 +43,26 @@ public enum ChildProcess {
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
         }
 
+        let pid = try spawn(executable, arguments, environment: environment, actions: &actions)
+
+        // A thread blocked in waitpid wakes the moment the child ends; the semaphore adds the deadline.
+        let waiter = Waiter(pid: pid)
+        Thread.detachNewThread { waiter.wait() }
+        if !wait(for: waiter, pid: pid, timeout: timeout, keepWaiting: keepWaiting) {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+            waiter.done.wait()
+            return .timedOut
+        }
+        return waiter.termination
+    }
+
+    /// posix_spawn with the child's own process group, default signal handling and an empty
+    /// signal mask; returns its pid.
+    static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String],
+        actions: inout posix_spawn_file_actions_t
+    ) throws(SpawnFailure) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -64,17 +84,7 @@ public enum ChildProcess {
         var pid: pid_t = 0
         let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard code == 0 else { throw SpawnFailure(errno: code) }
-
-        // A thread blocked in waitpid wakes the moment the child ends; the semaphore adds the deadline.
-        let waiter = Waiter(pid: pid)
-        Thread.detachNewThread { waiter.wait() }
-        if !wait(for: waiter, pid: pid, timeout: timeout, keepWaiting: keepWaiting) {
-            kill(-pid, SIGKILL)
-            kill(pid, SIGKILL)
-            waiter.done.wait()
-            return .timedOut
-        }
-        return waiter.termination
+        return pid
     }
 
     /// Whether the child ended before `timeout` and while `keepWaiting` agreed.

@@ -1,6 +1,7 @@
 import Foundation
 import ReconcilerCore
 import ReconcilerGit
+import ReconcilerPOSIX
 
 /// The cost of "has the remote moved?" when it has not: the agent's check (list the remote
 /// in the helper process, compare with the mirror) next to `git ls-remote` and a no-op
@@ -58,7 +59,7 @@ struct GitCheckBenchmark {
         try runOverGitDaemon(root: root, bare: bare, launcher: launcher)
     }
 
-    /// The same check over git://, where the agent lists the remote in its helper process.
+    /// The same check over git://, where the agent lists the remote in its long-lived helper.
     private func runOverGitDaemon(root: String, bare: String, launcher: RemoteHelperLauncher) throws {
         let port = 20_000 + Int(getpid() % 20_000)
         let daemon = Process()
@@ -85,13 +86,23 @@ struct GitCheckBenchmark {
             }
             usleep(100_000)
         }
+        // The check as it was before the helper stayed up: one `git-helper` process per poll.
+        let requestFile = root + "/list-request.json"
+        try JSONEncoder().encode(RemoteRequest(operation: .listReferences, url: url)).write(
+            to: URL(fileURLWithPath: requestFile))
         let rows = try [
             Measurement.run("git ls-remote", iterations: iterations) {
                 try git(["ls-remote", url, "refs/heads/main"])
             },
-            Measurement.run("reconciler check (helper process)", iterations: iterations) {
+            Measurement.run("reconciler check (long-lived helper)", iterations: iterations) {
                 let head = try source.remoteHead()
                 precondition(head == accepted)
+            },
+            Measurement.run("one helper process per check (before)", iterations: iterations) {
+                let ended = try ChildProcess.run(
+                    launcher.executable, launcher.arguments, environment: ["HOME": root, "LANG": "C.UTF-8"],
+                    standardInput: requestFile, standardOutput: "/dev/null", standardError: nil, timeout: 60)
+                precondition(ended == .exited(0))
             },
         ]
         printTable("Unchanged-remote check over git:// (git daemon on 127.0.0.1)", rows, baseline: "git ls-remote")
