@@ -7,7 +7,7 @@ SWIFT ?= swift
 PREFIX ?= /usr/local
 
 .PHONY: test demo install uninstall build release bench deps testbed-image format lint clean-testbed
-.PHONY: deb docs completions man
+.PHONY: deb docs completions man bench-fleet
 
 test:
 	scripts/run-tests
@@ -45,6 +45,11 @@ release:
 # Benchmarks print their numbers next to a peer's (git ls-remote, git fetch) from one run.
 bench: release
 	.build/release/reconciler-bench git planner --iterations $${ITERATIONS:-50}
+
+# What a fleet costs the git server: 200 agents on testbed hosts polling one repository over
+# git://, http:// and https://; about 15 minutes, root. BENCH_FLEET_ARGS="--agents 20" for a quick run.
+bench-fleet: release
+	scripts/bench-fleet $(BENCH_FLEET_ARGS)
 
 deps:
 	scripts/install-dependencies
