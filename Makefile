@@ -47,7 +47,7 @@ bench: release
 	.build/release/reconciler-bench git planner --iterations $${ITERATIONS:-50}
 
 # What a fleet costs the git server: 200 agents on testbed hosts polling one repository over
-# git://, http:// and https://; about 15 minutes, root. BENCH_FLEET_ARGS="--agents 20" for a quick run.
+# git://, http:// and https://; about 17 minutes, root. BENCH_FLEET_ARGS="--agents 20" for a quick run.
 bench-fleet: release
 	scripts/bench-fleet $(BENCH_FLEET_ARGS)
 
