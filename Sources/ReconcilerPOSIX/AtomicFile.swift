@@ -49,12 +49,23 @@ public enum AtomicFile {
         syncDirectory(directory)
     }
 
-    /// Deletes temporary files that an interrupted `write` left in `directory`.
+    /// Deletes temporary files that an interrupted `write` left in `directory`. A file named
+    /// after another live process is that process's write in progress (a second agent on the
+    /// host sharing the unit directory), so it is left alone.
     public static func removeLeftovers(in directory: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
         for name in names where name.hasPrefix(".") && name.contains(temporaryInfix) {
+            if isWriteInProgress(name) { continue }
             unlink(directory + "/" + name)
         }
+    }
+
+    /// Whether a temporary file's name ends in the process ID of another running process.
+    static func isWriteInProgress(_ name: String) -> Bool {
+        guard let infix = name.range(of: temporaryInfix, options: .backwards),
+            let pid = pid_t(name[infix.upperBound...]), pid > 0, pid != getpid()
+        else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 
     /// Deletes `path` and makes the deletion durable. A missing file is not an error.

@@ -33,9 +33,15 @@ struct AtomicFileTests {
         #expect(error?.description.hasPrefix("cannot create \(directory.path)/no-such-folder/.unit.service") == true)
     }
 
+    /// A process ID no process can have: IDs are below the kernel's pid_max.
+    static func deadProcessID() throws -> String {
+        try String(contentsOfFile: "/proc/sys/kernel/pid_max", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     @Test func leftoversOfAnInterruptedWriteAreRemovedAndNothingElse() throws {
         defer { directory.remove() }
-        let leftover = directory.file(".blog.service\(AtomicFile.temporaryInfix)4242")
+        let leftover = directory.file(".blog.service\(AtomicFile.temporaryInfix)\(try Self.deadProcessID())")
         try Data("half".utf8).write(to: URL(fileURLWithPath: leftover))
         try Data("keep".utf8).write(to: URL(fileURLWithPath: directory.file(".hidden")))
         try Data("keep".utf8).write(to: URL(fileURLWithPath: directory.file("blog.service")))
@@ -44,6 +50,22 @@ struct AtomicFileTests {
 
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == [".hidden", "blog.service"])
+    }
+
+    @Test("A write in progress by another live process (a second agent sharing the unit directory) is not a leftover")
+    func anotherProcesssWriteInProgressIsKept() throws {
+        defer { directory.remove() }
+        let infix = AtomicFile.temporaryInfix
+        let ours = ".mine.service\(infix)\(getpid())"
+        let theirs = ".other.service\(infix)\(getppid())"
+        let dead = ".gone.service\(infix)\(try Self.deadProcessID())"
+        for name in [ours, theirs, dead] {
+            try Data("half".utf8).write(to: URL(fileURLWithPath: directory.file(name)))
+        }
+
+        AtomicFile.removeLeftovers(in: directory.path)
+
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [theirs])
     }
 
     @Test func removingAMissingFileIsNotAnError() throws {
