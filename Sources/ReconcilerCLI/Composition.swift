@@ -16,8 +16,9 @@ enum Composition {
     /// - Parameter background: the agent delivers notifications on a background queue.
     static func ports(_ configuration: HostConfiguration, logger: Logger, background: Bool = false) -> EnginePorts {
         let clock = SystemClock()
+        let sources = SharedGitSource(configuration, logger: logger)
         var ports = EnginePorts(
-            source: { try gitSource(configuration, logger: logger) },
+            source: { try sources.get() },
             store: { try StateStore(stateDirectory: configuration.stateDirectory) },
             lock: StateDirectoryLock(stateDirectory: configuration.stateDirectory),
             units: SystemdUnitManager(unitDirectory: configuration.unitDirectory),
@@ -27,6 +28,7 @@ enum Composition {
             secrets: AgeSecretChecker(),
             outcomes: outcomeReporters(configuration, logger: logger, background: background))
         ports.shownRepositoryURL = configuration.repository.url.map(URLRedaction.shown)
+        ports.fleet = fleet(configuration, sources: sources, logger: logger)
         return ports
     }
 
