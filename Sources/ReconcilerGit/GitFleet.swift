@@ -44,7 +44,8 @@ public final class GitFleet: FleetCoordinating {
                 contains: { git.contains($0, ancestor: $1) })
         } else {
             // Without a listing nothing can be known of the ring below: stay.
-            wait = RingWait(commit: commit, ring: configuration.ring - 1, needed: promotion.after, ready: [], soaking: [])
+            wait = RingWait(
+                commit: commit, ring: configuration.ring - 1, needed: promotion.after, ready: [], soaking: [])
         }
         var next = status
         next.waiting = wait

@@ -28,7 +28,8 @@ extension RemoteHelper {
             guard update.name.hasPrefix(FleetRefs.namespace) else {
                 return RemoteResponse(
                     failure: RemoteFailure(
-                        kind: .configuration, message: "refusing to push \(update.name): outside \(FleetRefs.namespace)"))
+                        kind: .configuration, message: "refusing to push \(update.name): outside \(FleetRefs.namespace)"
+                    ))
             }
             guard let id = update.id else {
                 refspecs.append(":" + update.name)

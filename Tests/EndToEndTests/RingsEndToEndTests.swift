@@ -11,7 +11,7 @@ struct RingsEndToEndTests {
     static let openPort = 8300
     static let readOnlyPort = 8301
     static let servicePort = 8302
-    static let soak = 5
+    static let soak = 10
 
     /// The machine's side: a work repository and the bare one both daemons serve.
     final class Server {

@@ -81,7 +81,8 @@ struct FleetRefsTests {
             host: "web1", ring: 0, applied: Self.a, healthy: Self.a, healthySince: Self.date(100), waiting: Self.c,
             reported: Self.date(150))
         let other = HostReport(host: "web2", applied: Self.a, reported: Self.date(1))
-        let listing = (FleetRefs.references(of: before).map { (name: $0.key, id: $0.value) })
+        let listing =
+            (FleetRefs.references(of: before).map { (name: $0.key, id: $0.value) })
             + FleetRefs.references(of: other).map { (name: $0.key, id: $0.value) }
         let after = HostReport(
             host: "web1", ring: 0, applied: Self.b, healthy: Self.a, healthySince: Self.date(100),

@@ -33,7 +33,8 @@ struct GitFleetTests {
     @Test("a report is pushed once, read back from a listing, and replaced on a change", arguments: ["path", "git"])
     func publishes(transport: String) throws {
         let fixture = try SourceFixture()
-        let daemon = transport == "git" ? try GitDaemonServer(baseDirectory: fixture.serverBase, receivePack: true) : nil
+        let daemon =
+            transport == "git" ? try GitDaemonServer(baseDirectory: fixture.serverBase, receivePack: true) : nil
         defer { daemon?.stop() }
         let source = fixture.source(url: daemon?.url(for: "repo.git"))
         let first = try source.update(lastAccepted: nil).commit.id
@@ -89,7 +90,8 @@ struct GitFleetTests {
         let update = FleetRefs.Update(name: "refs/reconciler/hosts/web1/applied", id: first)
 
         let error = #expect(throws: SourceError.self) { try source.push([update]) }
-        #expect(error?.message.contains("refused refs/reconciler/hosts/web1/applied") == true, "\(error?.message ?? "")")
+        #expect(
+            error?.message.contains("refused refs/reconciler/hosts/web1/applied") == true, "\(error?.message ?? "")")
 
         fleet("web1", source, fixture).publish(HostReport(host: "web1", applied: first), now: Date())
         #expect(try servedRefs(fixture).isEmpty)

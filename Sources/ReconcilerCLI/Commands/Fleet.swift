@@ -120,7 +120,8 @@ enum FleetText {
                 host.host, host.ring.map(String.init) ?? "-", host.applied.map(TextColumns.short) ?? "-",
                 host.behind.map(String.init) ?? "?", host.healthy.map(TextColumns.short) ?? "-",
                 host.healthySince.map(TextColumns.time) ?? "-", host.reported.map(TextColumns.time) ?? "-",
-                waiting(host), host.quarantined.isEmpty ? "-" : host.quarantined.map(TextColumns.short).joined(separator: ","),
+                waiting(host),
+                host.quarantined.isEmpty ? "-" : host.quarantined.map(TextColumns.short).joined(separator: ","),
             ]
         }
         lines += TextColumns.align([header] + rows)

@@ -130,6 +130,9 @@ enum OnceText {
     }
 
     private static func body(_ report: RunReport, time: String) -> String {
+        if let waiting = report.waiting, waiting.commit == report.commit {
+            return "nothing applied yet, nothing to do (\(time))"
+        }
         guard !report.actions.isEmpty else {
             return "in sync with \(report.commit.prefix(12)), nothing to do (\(time))"
         }

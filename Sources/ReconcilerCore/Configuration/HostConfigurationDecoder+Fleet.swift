@@ -17,8 +17,7 @@ extension ConfigurationReader {
             guard let options = decoder.fields(of: promote, at: promotePath, allowed: ["after", "soak"]) else {
                 return
             }
-            if let after = options["after"], let value = number(after, at: promotePath.key("after"), range: 1...10000)
-            {
+            if let after = options["after"], let value = number(after, at: promotePath.key("after"), range: 1...10000) {
                 fleet.promote.after = value
             }
             if let soak = options["soak"], let value = seconds(soak, at: promotePath.key("soak")) {
