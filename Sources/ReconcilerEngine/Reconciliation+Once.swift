@@ -147,7 +147,11 @@ extension Reconciliation {
             logger.debug("in sync", metadata: ["commit": "\(commit)"])
             report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
             if assessment.heldBack == nil || summary.lastHealthy?.commit == commit {
-                try recordSuccess(store: store, assessment: assessment, healthy: nil)
+                // A new commit that changes nothing here (a revert) is healthy once every check
+                // passes: the ring gate of the next ring waits for exactly that mark.
+                let newAndPassing =
+                    assessment.heldBack == nil && report.unhealthy.isEmpty && summary.lastHealthy?.commit != commit
+                try recordSuccess(store: store, assessment: assessment, healthy: newAndPassing ? [] : nil)
             }
             report.seconds = elapsed(since: started)
             return report

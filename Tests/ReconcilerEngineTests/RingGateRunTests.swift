@@ -98,3 +98,26 @@ struct RingGateRunTests {
         #expect(fleet.published.count == 1)
     }
 }
+
+/// A revert: a new commit whose desired state is what the host already runs.
+struct RevertHealthTests {
+    @Test("a new commit that changes nothing is marked healthy when every check passes, not when one fails")
+    func revertIsHealthy() throws {
+        let engine = EngineFixture()
+        engine.repository.commit(DesiredFiles.blog())
+        try engine.once()
+        let revert = engine.repository.commit(DesiredFiles.blog(), message: "revert")
+
+        let report = try engine.once()
+
+        #expect(report.actions.isEmpty)
+        #expect(try engine.store.summary().lastHealthy?.commit == revert)
+
+        engine.health.fail(.http(url: "http://127.0.0.1:8080/"))
+        let another = engine.repository.commit(DesiredFiles.blog(), message: "revert again")
+        let failing = try engine.once()
+        #expect(failing.unhealthy == ["blog"])
+        #expect(try engine.store.summary().lastApplied?.commit == another)
+        #expect(try engine.store.summary().lastHealthy?.commit == revert)
+    }
+}
