@@ -66,24 +66,6 @@ struct FleetView: Encodable {
         var behind: Int?
         var reported: Date?
 
-        init(_ report: HostReport, head: String?, reports: [HostReport], source: GitSource) {
-            host = report.host
-            ring = report.ring
-            applied = report.applied
-            healthy = report.healthy
-            healthySince = report.healthySince
-            quarantined = report.quarantined
-            waiting = report.waiting
-            reported = report.reported
-            if let waiting = report.waiting {
-                stoppedBy =
-                    reports.first { other in
-                        (other.ring ?? 0) < (report.ring ?? 0) && other.quarantined.contains(waiting)
-                    }?.host
-            }
-            if let applied = report.applied, let head { behind = source.commitsBehind(applied, head: head) }
-        }
-
         // Every optional written, as null when absent, as `status` does.
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -102,6 +84,26 @@ struct FleetView: Encodable {
         enum CodingKeys: String, CodingKey {
             case host, ring, applied, healthy, healthySince, quarantined, waiting, stoppedBy, behind, reported
         }
+    }
+}
+
+extension FleetView.Host {
+    init(_ report: HostReport, head: String?, reports: [HostReport], source: GitSource) {
+        host = report.host
+        ring = report.ring
+        applied = report.applied
+        healthy = report.healthy
+        healthySince = report.healthySince
+        quarantined = report.quarantined
+        waiting = report.waiting
+        reported = report.reported
+        if let waiting = report.waiting {
+            stoppedBy =
+                reports.first { other in
+                    (other.ring ?? 0) < (report.ring ?? 0) && other.quarantined.contains(waiting)
+                }?.host
+        }
+        if let applied = report.applied, let head { behind = source.commitsBehind(applied, head: head) }
     }
 }
 

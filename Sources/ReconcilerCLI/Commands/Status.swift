@@ -56,7 +56,8 @@ extension Reconciler {
             }
             let report = StatusReport(
                 host: configuration.hostName, systemd: manager, failedUnits: failed, status: status,
-                fleet: configuration.fleet == nil ? nil : FleetStatus.read(stateDirectory: configuration.stateDirectory))
+                fleet: configuration.fleet == nil ? nil : FleetStatus.read(stateDirectory: configuration.stateDirectory)
+            )
             switch output {
             case .json: print(try JSONOutput.encode(report))
             case .text: print(StatusText.render(report))
