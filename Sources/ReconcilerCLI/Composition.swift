@@ -17,8 +17,9 @@ enum Composition {
     static func ports(_ configuration: HostConfiguration, logger: Logger, background: Bool = false) -> EnginePorts {
         let clock = SystemClock()
         let store = SharedStateStore(stateDirectory: configuration.stateDirectory)
+        let sources = SharedGitSource(configuration, logger: logger)
         var ports = EnginePorts(
-            source: { try gitSource(configuration, logger: logger) },
+            source: { try sources.get() },
             store: { try store.open() },
             lock: StateDirectoryLock(stateDirectory: configuration.stateDirectory),
             units: SystemdUnitManager(unitDirectory: configuration.unitDirectory),
@@ -28,6 +29,7 @@ enum Composition {
             secrets: AgeSecretChecker(),
             outcomes: outcomeReporters(configuration, logger: logger, background: background, store: store))
         ports.shownRepositoryURL = configuration.repository.url.map(URLRedaction.shown)
+        ports.fleet = fleet(configuration, sources: sources, logger: logger)
         return ports
     }
 

@@ -61,6 +61,9 @@ struct ConfigurationCheck {
                 report(.error, "repository.signers.\(key)", problem)
             }
         }
+        if configuration.fleet != nil, let problem = FleetRefs.hostNameProblem(configuration.hostName) {
+            report(.error, "host.name", problem + "; fleet: reports and rings need it")
+        }
         if credentials.passwordFile != nil, repository.url?.hasPrefix("http://") == true,
             !credentials.allowInsecureHTTP
         {

@@ -9,6 +9,7 @@ public struct Reconciler: AsyncParsableCommand {
         subcommands: [
             Run.self, Once.self, Retry.self, Suspend.self, Resume.self, Diff.self, Validate.self, Render.self,
             Status.self, History.self, Config.self,
+            Fleet.self,
             Version.self,
             GitHelper.self,
         ]

@@ -1,6 +1,7 @@
 import Foundation
 import ReconcilerCore
 import ReconcilerEngine
+import ReconcilerGit
 import ReconcilerStore
 
 /// `reconciler status` for people: labelled lines, then one aligned row per owned unit.
@@ -35,6 +36,10 @@ enum StatusText {
                 field(
                     "quarantined",
                     "\(TextColumns.short(quarantined.commit)) since \(TextColumns.time(quarantined.at))\(reason)"))
+        }
+        if let fleet = report.fleet {
+            if let waiting = fleet.waiting { lines.append(field("waiting", waiting.description)) }
+            if let error = fleet.publishError { lines.append(field("report", "push failed: \(error)")) }
         }
         let units = report.status.units
         guard !units.isEmpty else { return lines.joined(separator: "\n") }

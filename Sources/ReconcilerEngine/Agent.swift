@@ -56,7 +56,8 @@ public final class Agent {
                     ? "suspended, \(report.actions.count) actions not taken"
                     : report.degraded != nil
                         ? "degraded, waiting for a new commit or a retry"
-                        : report.actions.isEmpty ? "in sync" : "applied \(report.actions.count) actions"
+                        : report.waiting.map { "ring gate: \($0)" }
+                            ?? (report.actions.isEmpty ? "in sync" : "applied \(report.actions.count) actions")
                 reporter.status("\(applied): \(result) at \(clockText())")
                 delay = jittered(configuration.pollInterval)
             } catch {

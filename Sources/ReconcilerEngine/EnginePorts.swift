@@ -24,6 +24,8 @@ public struct EnginePorts {
     public var shownRepositoryURL: String?
     /// Told how every run ended (metrics file, webhooks).
     public var outcomes: any RunOutcomeReporting
+    /// The fleet's refs in the repository (ring gate, reports); nil without `fleet:`.
+    public var fleet: (any FleetCoordinating)?
 
     public init(
         source: @escaping () throws -> any DesiredStateSource, store: @escaping () throws -> any RunStore,

@@ -22,6 +22,8 @@ public struct RunReport: Sendable {
     public var release: Int64?
     /// Why the host is suspended, when it is: the actions were planned, not taken.
     public var suspended: String?
+    /// Why the newest commit waits for this host's ring gate, when it does.
+    public var waiting: RingWait?
 }
 
 extension Reconciliation {
@@ -39,10 +41,12 @@ extension Reconciliation {
             report = try lockedOnce(waitForLock: waitForLock, trigger: trigger, started: started)
         } catch {
             if error.stage != .lock {
+                publishFleetState()
                 ports.outcomes.runFinished(outcome(of: error, trigger: trigger, started: started))
             }
             throw error
         }
+        publishFleetState()
         ports.outcomes.runFinished(outcome(of: report, trigger: trigger, started: started))
         return report
     }
@@ -107,6 +111,12 @@ extension Reconciliation {
         }
         var report = RunReport(
             run: nil, commit: commit, actions: [], seconds: 0, healthy: [], heldBack: assessment.heldBack)
+        report.waiting = assessment.waiting
+        if assessment.waiting != nil && summary.lastApplied == nil {
+            // Nothing applied yet and the first commit is not through the gate: nothing to do.
+            report.seconds = elapsed(since: started)
+            return report
+        }
         if let suspended = summary.suspended {
             // Held still by an operator: observe and report, change nothing, record nothing.
             if !plan.actions.isEmpty {
@@ -137,7 +147,11 @@ extension Reconciliation {
             logger.debug("in sync", metadata: ["commit": "\(commit)"])
             report.unhealthy = try probeUnchanged(assessment, except: [], summary: summary, store: store)
             if assessment.heldBack == nil || summary.lastHealthy?.commit == commit {
-                try recordSuccess(store: store, assessment: assessment, healthy: nil)
+                // A new commit that changes nothing here (a revert) is healthy once every check
+                // passes: the ring gate of the next ring waits for exactly that mark.
+                let newAndPassing =
+                    assessment.heldBack == nil && report.unhealthy.isEmpty && summary.lastHealthy?.commit != commit
+                try recordSuccess(store: store, assessment: assessment, healthy: newAndPassing ? [] : nil)
             }
             report.seconds = elapsed(since: started)
             return report

@@ -15,6 +15,9 @@ public struct Assessment: Sendable {
     /// The newest commit, when it is held back because it is quarantined (then `commit` is
     /// the last healthy one, or the quarantined one when none was healthy).
     public var heldBack: String?
+    /// Why the newest commit is not applied yet: this host's ring waits for the ring below
+    /// (then `commit` is the one the host runs).
+    public var waiting: RingWait?
     /// Instances of replicated services updated one at a time (`update: rolling`).
     public var rollingServices: Set<String> = []
     /// Services whose health check failed one probe, with why (filled by `diff`).
@@ -44,6 +47,8 @@ public final class Reconciliation {
     private var loaded: (commit: String, load: DesiredStateLoad)?
     /// What the current run did, for its outcome.
     let tally = RunTally()
+    /// The last ring wait, published with the host's report until the gate opens.
+    var fleetWaiting: RingWait?
 
     public init(configuration: HostConfiguration, ports: EnginePorts, logger: Logger) {
         self.configuration = configuration
@@ -103,6 +108,9 @@ public final class Reconciliation {
                 metadata: ["commit": "\(commit)", "summary": "\(update.commit.summary)"])
         }
         guard summary.isQuarantined(commit) else {
+            if let wait = ringWait(for: commit, summary: summary) {
+                return try assessWaiting(wait, newest: update.commit, source: source, store: store, summary: summary)
+            }
             var assessment = try assess(revision: update.commit, source: source, store: store)
             assessment.change = update.change
             return assessment

@@ -50,6 +50,7 @@ extension GitRemote {
         callbacks.credentials = acquireCredential
         callbacks.certificate_check = checkCertificate
         callbacks.update_tips = recordUpdate
+        callbacks.push_update_reference = recordPushStatus
         callbacks.payload = Unmanaged.passUnretained(session).toOpaque()
         return try withExtendedLifetime(session) { () throws(GitError) -> T in try body(callbacks) }
     }
@@ -112,6 +113,13 @@ private let recordUpdate:
         session(payload).recordUpdate(name: String(cString: name), old: nonZeroHex(old), new: nonZeroHex(new))
         return 0
     }
+
+/// A push's per-reference answer: `status` is nil when the server accepted the reference.
+private let recordPushStatus: git_push_update_reference_cb = { name, status, payload in
+    guard let name, let status, let payload else { return 0 }
+    session(payload).recordPushRejection(name: String(cString: name), status: String(cString: status))
+    return 0
+}
 
 private func nonZeroHex(_ oid: UnsafePointer<git_oid>?) -> String? {
     guard let oid, case let id = GitObjectID(oid), !id.isZero else { return nil }

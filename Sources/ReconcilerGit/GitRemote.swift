@@ -54,6 +54,32 @@ final class GitRemote {
         try remote.fetch(refspecs: refspecs, session: session)
     }
 
+    /// Pushes `refspecs` from `repository` to the session's URL.
+    static func push(from repository: GitRepository, refspecs: [String], session: RemoteSession) throws(GitError) {
+        let url = session.url.withoutPassword
+        let remote = try adopt(session, repository: repository) { remote in
+            repository.withUnsafeHandle { git_remote_create_anonymous(&remote, $0, url) }
+        }
+        try remote.push(refspecs: refspecs, session: session)
+    }
+
+    private func push(refspecs: [String], session: RemoteSession) throws(GitError) {
+        var options = git_push_options()
+        git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
+        options.proxy_opts.type = GIT_PROXY_AUTO
+        options.follow_redirects = Self.redirectPolicy(session)
+        try Self.withCallbacks(session) { callbacks throws(GitError) in
+            options.callbacks = callbacks
+            try Self.withHeaders(session) { headers throws(GitError) in
+                options.custom_headers = headers
+                try Self.withStrings(refspecs) { specs throws(GitError) in
+                    var specs = specs
+                    try check("push to \(session.url.redacted)") { git_remote_push(handle, &specs, &options) }
+                }
+            }
+        }
+    }
+
     private func references(session: RemoteSession) throws(GitError) -> [RemoteReference] {
         var options = git_remote_connect_options()
         git_remote_connect_options_init(&options, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION))

@@ -19,4 +19,35 @@ extension GitRepository {
         let result = withUnsafeHandle { git_graph_descendant_of($0, &childID, &parentID) }
         return result < 0 ? nil : result == 1
     }
+
+    /// Points `name` at `id`, creating or moving it.
+    func setReference(_ name: String, to id: String) throws(GitError) {
+        guard let object = GitObjectID(hex: id) else {
+            throw GitError(operation: "set \(name)", code: -1, errorClass: 0, message: "'\(id)' is not an object id")
+        }
+        var raw = object.raw
+        var reference: OpaquePointer?
+        try check("set \(name) to \(id)") {
+            withUnsafeHandle { git_reference_create(&reference, $0, name, &raw, 1, "reconciler: fleet report") }
+        }
+        git_reference_free(reference)
+    }
+
+    /// Deletes `name`, if it exists.
+    func deleteReference(_ name: String) {
+        _ = withUnsafeHandle { git_reference_remove($0, name) }
+    }
+
+    /// How many commits `commit` lacks of `head` (both in this repository); nil when either is missing.
+    func commitsBehind(_ commit: String, head: String) -> Int? {
+        guard let local = GitObjectID(hex: commit), let upstream = GitObjectID(hex: head),
+            containsObject(commit), containsObject(head)
+        else { return nil }
+        var localID = local.raw
+        var upstreamID = upstream.raw
+        var ahead = 0
+        var behind = 0
+        let result = withUnsafeHandle { git_graph_ahead_behind(&ahead, &behind, $0, &localID, &upstreamID) }
+        return result == 0 ? behind : nil
+    }
 }

@@ -14,6 +14,8 @@ public final class GitSource {
     let logger: Logger
     /// The mirror's lock while this process holds it (see `withMirrorLock`).
     var heldMirrorLock: FileLock?
+    /// Every reference of the remote's last listing (the fleet's reports are among them).
+    public internal(set) var lastListing: [RemoteReference]?
 
     public init(
         configuration: GitSourceConfiguration, launcher: RemoteHelperLauncher = .currentExecutable(),
@@ -37,6 +39,7 @@ public final class GitSource {
         let request = RemoteRequest(
             operation: .listReferences, url: configuration.url, credentials: configuration.credentials)
         let references = try listReferences(request)
+        lastListing = references
         guard let reference = references.first(where: { $0.name == name }) else {
             throw SourceError(
                 .referenceMissing,

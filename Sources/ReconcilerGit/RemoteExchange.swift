@@ -8,6 +8,8 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
         case listReferences
         /// Fetch `refspecs` into the bare mirror at `mirrorPath`, creating it when missing.
         case fetch
+        /// Create, move or delete `pushes` on the remote, from the bare mirror at `mirrorPath`.
+        case push
     }
 
     public var operation: Operation
@@ -15,6 +17,8 @@ public struct RemoteRequest: Codable, Sendable, Equatable {
     public var refspecs: [String]
     public var mirrorPath: String?
     public var credentials: GitCredentials
+    /// For `push`: the references to set (to commits the mirror has) or delete.
+    public var pushes: [FleetRefs.Update]?
 
     public init(
         operation: Operation, url: String, refspecs: [String] = [], mirrorPath: String? = nil,

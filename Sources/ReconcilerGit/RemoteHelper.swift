@@ -76,6 +76,8 @@ public enum RemoteHelper {
                     failure: RemoteFailure(kind: .configuration, message: "fetch needs a mirror path"))
             }
             return fetch(into: mirrorPath, refspecs: request.refspecs, session: session)
+        case .push:
+            return push(request, session: session)
         }
     }
 

@@ -21,6 +21,8 @@ final class RemoteSession {
     /// Set by a callback that refused something, with a better message than libgit2's.
     private(set) var refusal: RemoteFailure?
     private(set) var updates: [ReferenceUpdate] = []
+    /// References a push's server refused, with its reason (a hook's, "non-fast-forward"...).
+    private(set) var pushRejections: [(name: String, status: String)] = []
     private var askedFor: [UInt32: Int] = [:]
 
     init(url: GitURL, credentials: GitCredentials) throws(RemoteFailure) {
@@ -179,6 +181,10 @@ final class RemoteSession {
                 "\(shownHost) is not in \(file)\(hint); it offered \(keyType) SHA256:\(fingerprint); add it with: ssh-keyscan -p \(port) \(host) >> \(file)"
             )
         }
+    }
+
+    func recordPushRejection(name: String, status: String) {
+        pushRejections.append((name, status))
     }
 
     func recordUpdate(name: String, old: String?, new: String?) {

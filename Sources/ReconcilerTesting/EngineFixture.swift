@@ -17,6 +17,8 @@ public final class EngineFixture {
     public let logger: Logger
     /// Set to make opening the store fail, as an unreadable state directory does.
     public var storeFailure: (any Error)?
+    /// The fleet port (ring gate, reports); nil as on a host without `fleet:`.
+    public var fleet: (any FleetCoordinating)?
 
     /// - Parameter logger: where the engine logs; a test that checks logs passes one backed
     ///   by an in-memory handler.
@@ -31,7 +33,7 @@ public final class EngineFixture {
 
     /// The ports, as the composition root builds them from real adapters.
     public var ports: EnginePorts {
-        EnginePorts(
+        var ports = EnginePorts(
             source: { [repository] in repository },
             store: { [self] in
                 if let storeFailure { throw storeFailure }
@@ -39,6 +41,8 @@ public final class EngineFixture {
             },
             lock: lock, units: host.units, containers: host.containers, health: health, clock: clock,
             outcomes: outcomes)
+        ports.fleet = fleet
+        return ports
     }
 
     /// A fresh engine, as each `reconciler once` process builds one.

@@ -120,6 +120,7 @@ struct StatusTextTests {
                 "host", "systemd", "failedUnits", "repository", "applied", "lastHealthy", "lastError", "release",
                 "degraded", "unhealthy", "quarantined", "suspended",
                 "units",
+                "fleet",
             ])
         #expect(object["applied"] is NSNull)
         #expect(object["lastError"] is NSNull)

@@ -45,6 +45,7 @@ extension Reconciler {
                 if let held = assessment.heldBack {
                     print("commit \(held.prefix(12)) is quarantined and held back (see `reconciler status`)")
                 }
+                if let waiting = assessment.waiting { print("ring gate: \(waiting)") }
                 let report = PlanReport.text(
                     assessment.plan, desired: assessment.desired, observed: assessment.observed)
                 print(TerminalSafeText.sanitized(report), terminator: "")
@@ -93,11 +94,13 @@ struct DiffOutput: Encodable {
     var unitDiffs: [String: String]
     var unhealthy: [UnhealthyService]
     var heldBack: String?
+    var waiting: RingWait?
 
     init(_ assessment: Assessment) {
         inSync = assessment.plan.isEmpty && assessment.unhealthy.isEmpty
         unhealthy = assessment.unhealthy
         heldBack = assessment.heldBack
+        waiting = assessment.waiting
         commit = assessment.commit.id
         actions = assessment.plan.actions
         refusals = assessment.plan.refusals

@@ -56,6 +56,7 @@ struct OnceOutput: Encodable {
     var heldBack: String?
     var degraded: String?
     var suspended: String?
+    var waiting: RingWait?
     var release: Int64?
     var seconds: Double?
     var error: ErrorOutput?
@@ -87,6 +88,7 @@ struct OnceOutput: Encodable {
         heldBack = report?.heldBack
         degraded = report?.degraded
         suspended = report?.suspended
+        waiting = report?.waiting
         release = report?.release
         seconds = report?.seconds
         self.error = error.map {
@@ -103,6 +105,9 @@ enum OnceText {
             lines.append(
                 "commit \(held.prefix(12)) is quarantined (it failed after changing the host) and is held back until a newer commit arrives or `reconciler retry`"
             )
+        }
+        if let waiting = report.waiting {
+            lines.append("ring gate: \(waiting); staying on what the host runs")
         }
         if let suspended = report.suspended {
             lines.append("suspended (\(suspended)), nothing was changed; `reconciler resume` lets runs act again")
@@ -125,6 +130,9 @@ enum OnceText {
     }
 
     private static func body(_ report: RunReport, time: String) -> String {
+        if let waiting = report.waiting, waiting.commit == report.commit {
+            return "nothing applied yet, nothing to do (\(time))"
+        }
         guard !report.actions.isEmpty else {
             return "in sync with \(report.commit.prefix(12)), nothing to do (\(time))"
         }

@@ -55,7 +55,9 @@ extension Reconciler {
                 throw CommandFailure("read the state store", cause: error)
             }
             let report = StatusReport(
-                host: configuration.hostName, systemd: manager, failedUnits: failed, status: status)
+                host: configuration.hostName, systemd: manager, failedUnits: failed, status: status,
+                fleet: configuration.fleet == nil ? nil : FleetStatus.read(stateDirectory: configuration.stateDirectory)
+            )
             switch output {
             case .json: print(try JSONOutput.encode(report))
             case .text: print(StatusText.render(report))
@@ -71,10 +73,12 @@ struct StatusReport: Encodable {
     /// Units in the "failed" state, which is what makes a system "degraded".
     var failedUnits: [String]
     var status: HostStatus
+    /// The ring gate's last answer and the last report push, with `fleet:` configured.
+    var fleet: FleetStatus?
 
     enum CodingKeys: String, CodingKey {
         case host, systemd, failedUnits, repository, applied, lastHealthy, lastError, release, degraded, unhealthy,
-            quarantined, suspended, units
+            quarantined, suspended, units, fleet
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -94,5 +98,6 @@ struct StatusReport: Encodable {
         try container.encode(status.summary.quarantined, forKey: .quarantined)
         try container.encode(status.summary.suspended, forKey: .suspended)
         try container.encode(status.units, forKey: .units)
+        try container.encode(fleet, forKey: .fleet)
     }
 }

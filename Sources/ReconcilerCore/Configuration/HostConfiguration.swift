@@ -30,6 +30,8 @@ public struct HostConfiguration: Sendable, Equatable {
     public var metricsEnabled = true
     /// Where run events are posted.
     public var webhooks: [WebhookConfiguration] = []
+    /// Reporting to the repository and rings (`fleet:`); nil: neither.
+    public var fleet: FleetConfiguration?
 
     public init(hostName: String) {
         self.hostName = hostName

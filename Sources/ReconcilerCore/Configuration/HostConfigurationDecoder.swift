@@ -17,6 +17,7 @@ public enum HostConfigurationDecoder {
         "retainReleases", "historyLimit",
         "ageIdentity",
         "metrics", "notifications",
+        "fleet",
     ]
 
     /// Applies the settings in `text` (the file at `file`) on top of `base`.
@@ -90,6 +91,7 @@ struct ConfigurationReader {
         }
         if let node = fields["metrics"] { metrics(node, at: .root.key("metrics")) }
         if let node = fields["notifications"] { notifications(node, at: .root.key("notifications")) }
+        if let node = fields["fleet"] { fleet(node, at: .root.key("fleet")) }
         if let node = fields["historyLimit"], let count = count(node, at: .root.key("historyLimit"), minimum: 1) {
             configuration.historyLimit = count
         }

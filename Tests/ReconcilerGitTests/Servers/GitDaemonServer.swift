@@ -10,19 +10,21 @@ final class GitDaemonServer {
     /// The daemon's stdout and stderr so far (`--verbose`: one line per connection and request).
     var log: String { process.log }
 
-    init(baseDirectory: String) throws {
+    /// - Parameter receivePack: also serve pushes (`--enable=receive-pack`).
+    init(baseDirectory: String, receivePack: Bool = false) throws {
         self.baseDirectory = baseDirectory
         let directory = try ServerDirectory("git-daemon")
         // Runs as root without `--user`: that option only works with `--detach`, and git daemon
         // itself does not refuse root. Repositories and daemon share an owner, so git's
-        // safe.directory check passes. Only upload-pack is enabled (it is on by default anyway).
+        // safe.directory check passes. Only upload-pack is enabled (it is on by default anyway),
+        // and receive-pack when a test pushes.
         (process, port) = try ServerProcess.start(name: "git-daemon", in: directory) { port in
             (
                 "/usr/bin/git",
                 [
                     "daemon", "--reuseaddr", "--verbose", "--listen=127.0.0.1", "--port=\(port)", "--export-all",
-                    "--base-path=\(baseDirectory)", "--enable=upload-pack", baseDirectory,
-                ]
+                    "--base-path=\(baseDirectory)", "--enable=upload-pack",
+                ] + (receivePack ? ["--enable=receive-pack"] : []) + [baseDirectory]
             )
         }
         self.directory = directory
