@@ -61,6 +61,9 @@ struct ConfigurationCheck {
                 report(.error, "repository.signers.\(key)", problem)
             }
         }
+        if let url = configuration.fleet?.reports?.url, let problem = Self.urlProblem(url) {
+            report(.error, "fleet.reports.url", problem)
+        }
         if configuration.fleet != nil, let problem = FleetRefs.hostNameProblem(configuration.hostName) {
             report(.error, "host.name", problem + "; fleet: reports and rings need it")
         }
@@ -130,6 +133,11 @@ struct ConfigurationCheck {
         if let policy = repository.signaturePolicy {
             pairs.append(
                 ("repository.signers.\(policy.kind == .ssh ? "sshAllowedSigners" : "openPGPKeyring")", policy.path))
+        }
+        if let reports = configuration.fleet?.reports {
+            pairs.append(("fleet.reports.url", URLRedaction.shown(reports.url)))
+            let credentials = reports.credentials.map { _ in "its own" } ?? "repository.credentials"
+            pairs.append(("fleet.reports.credentials", credentials))
         }
         pairs.append(("host.name", configuration.hostName))
         for (key, value) in configuration.labels.sorted(by: { $0.key < $1.key }) {

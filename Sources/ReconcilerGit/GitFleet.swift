@@ -7,6 +7,10 @@ import ReconcilerPOSIX
 /// the listing the poll already made (no fetch, no extra connection), and the host's own
 /// report is pushed only when it changed. A failed push is logged and made again after a
 /// backoff; it never fails the run.
+///
+/// With `reports:` set, reports live in a repository of their own, listed only when the gate
+/// has a commit to decide on, or once before the first push; after that the host compares
+/// with what it pushed last, so an idle poll never contacts it.
 public final class GitFleet: FleetCoordinating {
     private let hostName: String
     private let configuration: FleetConfiguration
@@ -16,6 +20,8 @@ public final class GitFleet: FleetCoordinating {
     private var failures = 0
     private var retryAt: Date?
     private var status: FleetStatus
+    /// The reports repository as last listed, with this host's pushes since; nil when unknown.
+    private var reportsListing: [RemoteReference]?
 
     /// Longest wait before pushing again after failures.
     static let maximumBackoff: Double = 600
@@ -37,7 +43,7 @@ public final class GitFleet: FleetCoordinating {
         guard configuration.ring > 0 else { return nil }
         let promotion = configuration.promote
         var wait: RingWait?
-        if let git = try? source(), let listing = git.lastListing {
+        if let git = try? source(), let listing = reportsForGate(git) {
             let reports = FleetRefs.reports(from: listing.map { ($0.name, $0.id) }).filter { $0.host != hostName }
             wait = RingGate.wait(
                 for: commit, ring: configuration.ring, promotion: promotion, reports: reports, now: now,
@@ -59,11 +65,19 @@ public final class GitFleet: FleetCoordinating {
         defer { save(next) }
         guard configuration.publish else { return }
         if let retryAt, now < retryAt { return }
-        guard let git = try? source(), let listing = git.lastListing else { return }
-        guard let updates = FleetRefs.updates(publishing: report, over: listing.map { ($0.name, $0.id) }, now: now)
-        else { return }
+        guard let git = try? source() else { return }
         do {
-            try git.push(updates)
+            guard let listing = try reportsForPublishing(git) else { return }
+            guard
+                let updates = FleetRefs.updates(publishing: report, over: listing.map { ($0.name, $0.id) }, now: now)
+            else { return }
+            if let reports = configuration.reports {
+                reportsListing = nil  // unknown until the push succeeds
+                try git.push(updates, to: reports.url, credentials: credentials(reports, git))
+                reportsListing = GitSource.applying(updates, to: listing)
+            } else {
+                try git.push(updates)
+            }
             failures = 0
             retryAt = nil
             next.published = now
@@ -80,6 +94,32 @@ public final class GitFleet: FleetCoordinating {
                 "could not publish this host's report (converging goes on); retrying in \(Int(delay)) s: \(error)",
                 metadata: ["failures": "\(failures)"])
         }
+    }
+
+    /// The listing the gate reads: the poll's own, or a fresh one of the reports repository.
+    private func reportsForGate(_ git: GitSource) -> [RemoteReference]? {
+        guard let reports = configuration.reports else { return git.lastListing }
+        do {
+            reportsListing = try git.listReferences(of: reports.url, credentials: credentials(reports, git))
+        } catch {
+            reportsListing = nil
+            logger.warning("ring gate: cannot read the fleet's reports (the host stays where it is): \(error)")
+        }
+        return reportsListing
+    }
+
+    /// What the remote shows for this host before a push: the poll's listing, or the reports
+    /// repository as last seen (listed once when unknown).
+    private func reportsForPublishing(_ git: GitSource) throws -> [RemoteReference]? {
+        guard let reports = configuration.reports else { return git.lastListing }
+        if let reportsListing { return reportsListing }
+        let listing = try git.listReferences(of: reports.url, credentials: credentials(reports, git))
+        reportsListing = listing
+        return listing
+    }
+
+    private func credentials(_ reports: FleetReportsRepository, _ git: GitSource) -> GitCredentials {
+        reports.credentials ?? git.configuration.credentials
     }
 
     private func save(_ next: FleetStatus) {

@@ -20,19 +20,37 @@ extension GitSource {
     /// Creates, moves or deletes references under `refs/reconciler/hosts/` on the remote, with
     /// the repository's credentials. The commits they name must be in the mirror.
     public func push(_ updates: [FleetRefs.Update]) throws(SourceError) {
-        var request = RemoteRequest(
-            operation: .push, url: configuration.url, mirrorPath: configuration.mirrorPath,
-            credentials: configuration.credentials)
-        request.pushes = updates
-        _ = try perform(request, doing: "push this host's report to \(shownURLForMessages)")
+        try push(updates, to: configuration.url, credentials: configuration.credentials)
         // The next poll lists the remote again; until then, the listing shows what was pushed.
-        guard var listing = lastListing else { return }
+        if let listing = lastListing { lastListing = Self.applying(updates, to: listing) }
+    }
+
+    /// Pushes `updates` from the mirror to another repository (the fleet's reports
+    /// repository): its first push also sends the tracked history the refs name.
+    public func push(_ updates: [FleetRefs.Update], to url: String, credentials: GitCredentials) throws(SourceError) {
+        var request = RemoteRequest(
+            operation: .push, url: url, mirrorPath: configuration.mirrorPath, credentials: credentials)
+        request.pushes = updates
+        _ = try perform(request, doing: "push this host's report to \(Self.shown(url))")
+    }
+
+    /// Every reference of another repository (the fleet's reports repository); the engine's
+    /// listing of the tracked repository is left as it is.
+    public func listReferences(of url: String, credentials: GitCredentials) throws(SourceError) -> [RemoteReference] {
+        try listReferences(RemoteRequest(operation: .listReferences, url: url, credentials: credentials))
+    }
+
+    /// `listing` as it is once `updates` are pushed.
+    public static func applying(_ updates: [FleetRefs.Update], to listing: [RemoteReference]) -> [RemoteReference] {
+        var listing = listing
         for update in updates {
             listing.removeAll { $0.name == update.name }
             if let id = update.id { listing.append(RemoteReference(name: update.name, id: id)) }
         }
-        lastListing = listing
+        return listing
     }
+
+    static func shown(_ url: String) -> String { GitURL(url)?.redacted ?? redactingURLPasswords(url) }
 
     /// Whether `descendant` is `ancestor` or descends from it, by the mirror; nil when the
     /// mirror cannot tell (a commit it does not have).

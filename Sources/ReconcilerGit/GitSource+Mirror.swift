@@ -100,7 +100,7 @@ extension GitSource {
     /// no network can stall it, and it spares the cost of starting the helper (about 35 ms of
     /// CPU, most of it libgit2 loading the CA bundle), which every idle poll would pay.
     func listReferences(_ request: RemoteRequest) throws(SourceError) -> [RemoteReference] {
-        let what = "list the references of \(shownURLForMessages)"
+        let what = "list the references of \(Self.shown(request.url))"
         guard GitURL(request.url)?.isLocal == true else { return try perform(request, doing: what).references }
         RemoteHelper.configureProcessOnce
         let response = RemoteHelper.perform(request)

@@ -128,8 +128,28 @@ struct FleetConfigurationTests {
     }
 
     @Test(
+        "a reports repository is read, with the repository's credentials unless it has its own",
+        arguments: [
+            ("fleet: {reports: {url: 'git://git.example/reports.git'}}\n", nil),
+            (
+                "fleet:\n  reports:\n    url: https://git.example/reports.git\n    credentials: {username: bot, passwordFile: /etc/r/pw}\n",
+                GitCredentials(username: "bot", passwordFile: "/etc/r/pw")
+            ),
+        ] as [(String, GitCredentials?)])
+    func reportsRepository(text: String, credentials: GitCredentials?) throws {
+        let reports = try decode(text).fleet?.reports
+        #expect(reports?.url.hasSuffix("git.example/reports.git") == true)
+        #expect(reports?.credentials == credentials)
+    }
+
+    @Test(
         "bad fleet settings name the field and what was expected",
         arguments: [
+            ("fleet: {reports: {}}\n", "fleet.reports.url: expected the URL of the repository the reports go to"),
+            ("fleet: {reports: {url: ''}}\n", "fleet.reports.url: expected a repository path or URL without spaces"),
+            ("fleet: {reports: {url: /srv/r.git, branch: main}}\n", "branch"),
+            ("fleet: {reports: {url: /srv/r.git, credentials: {passwordFile: pw}}}\n", "fleet.reports.credentials.passwordFile"),
+            ("fleet: {reports: git://x/r.git}\n", "fleet.reports"),
             ("fleet: {ring: -1}\n", "fleet.ring: expected a whole number from 0 to 99, found '-1'"),
             ("fleet: {promote: {after: 0}}\n", "fleet.promote.after: expected a whole number from 1 to 10000"),
             ("fleet: {promote: {soak: soon}}\n", "fleet.promote.soak"),

@@ -10,7 +10,8 @@ extension Reconciler {
             abstract: "Show every host that reports to the repository: its ring, commits and what it waits for.",
             discussion: """
                 Reads the reports hosts push under refs/reconciler/hosts/ (fleet: in their \
-                configuration) from one listing of the remote: nothing is fetched or changed. \
+                configuration) from one listing of the remote (and one of fleet.reports.url when \
+                set): nothing is fetched or changed. \
                 BEHIND counts the commits of the tracked branch a host lacks, from this host's mirror \
                 ('?' when the mirror has not got them).
                 """)
@@ -32,9 +33,18 @@ extension Reconciler {
             } catch {
                 throw CommandFailure("list the repository's references", cause: error)
             }
+            var reportListing = listing
+            if let reports = configuration.fleet?.reports {
+                do {
+                    reportListing = try source.listReferences(
+                        of: reports.url, credentials: reports.credentials ?? configuration.repository.credentials)
+                } catch {
+                    throw CommandFailure("list the reports repository (fleet.reports.url)", cause: error)
+                }
+            }
             let reference = configuration.repository.reference
             let head = source.trackedID(in: listing)
-            let reports = FleetRefs.reports(from: listing.map { ($0.name, $0.id) })
+            let reports = FleetRefs.reports(from: reportListing.map { ($0.name, $0.id) })
             let view = FleetView(
                 tracked: "\(reference)", head: head,
                 hosts: reports.map { FleetView.Host($0, head: head, reports: reports, source: source) })

@@ -8,11 +8,30 @@ public struct FleetConfiguration: Sendable, Equatable {
     public var ring = 0
     /// When a commit may reach this ring (ignored in ring 0).
     public var promote = RingPromotion()
+    /// Where reports go and are read from; nil: the repository the host follows.
+    public var reports: FleetReportsRepository?
 
-    public init(publish: Bool = true, ring: Int = 0, promote: RingPromotion = RingPromotion()) {
+    public init(
+        publish: Bool = true, ring: Int = 0, promote: RingPromotion = RingPromotion(),
+        reports: FleetReportsRepository? = nil
+    ) {
         self.publish = publish
         self.ring = ring
         self.promote = promote
+        self.reports = reports
+    }
+}
+
+/// `reports: {url: ..., credentials: {...}}`: a repository of its own for the reports, so the
+/// listing every host makes of the desired state on each poll does not grow with the fleet.
+public struct FleetReportsRepository: Sendable, Equatable {
+    public var url: String
+    /// nil: the `repository:` credentials.
+    public var credentials: GitCredentials?
+
+    public init(url: String, credentials: GitCredentials? = nil) {
+        self.url = url
+        self.credentials = credentials
     }
 }
 

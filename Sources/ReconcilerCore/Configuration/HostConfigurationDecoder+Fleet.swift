@@ -1,11 +1,13 @@
 internal import Yams
 
 extension ConfigurationReader {
-    /// `fleet: {publish: BOOL, ring: N, promote: {after: K, soak: DURATION}}`.
+    /// `fleet: {publish: BOOL, ring: N, promote: {after: K, soak: DURATION}, reports: {url: URL, credentials: {...}}}`.
     mutating func fleet(_ node: Node, at path: FieldPath) {
         var fleet = FleetConfiguration()
         defer { configuration.fleet = fleet }
-        guard let fields = decoder.fields(of: node, at: path, allowed: ["publish", "ring", "promote"]) else { return }
+        guard let fields = decoder.fields(of: node, at: path, allowed: ["publish", "ring", "promote", "reports"])
+        else { return }
+        if let reports = fields["reports"] { fleet.reports = self.reports(reports, at: path.key("reports")) }
         if let publish = fields["publish"], let value = decoder.bool(publish, at: path.key("publish")) {
             fleet.publish = value
         }
@@ -24,6 +26,27 @@ extension ConfigurationReader {
                 fleet.promote.soak = value
             }
         }
+    }
+
+    /// `reports: {url: URL, credentials: {...}}`; credentials default to the repository's.
+    private mutating func reports(_ node: Node, at path: FieldPath) -> FleetReportsRepository? {
+        guard let fields = decoder.fields(of: node, at: path, allowed: ["url", "credentials"]) else { return nil }
+        guard let urlNode = fields["url"] else {
+            decoder.error(at: node, path.key("url"), "expected the URL of the repository the reports go to")
+            return nil
+        }
+        guard let url = decoder.string(urlNode, at: path.key("url")) else { return nil }
+        if url.isEmpty || url.contains(" ") {
+            decoder.error(at: urlNode, path.key("url"), "expected a repository path or URL without spaces")
+            return nil
+        }
+        var reports = FleetReportsRepository(url: url)
+        if let node = fields["credentials"] {
+            var credentials = GitCredentials()
+            self.credentials(node, at: path.key("credentials"), into: &credentials)
+            reports.credentials = credentials
+        }
+        return reports
     }
 
     /// A whole number in `range`.

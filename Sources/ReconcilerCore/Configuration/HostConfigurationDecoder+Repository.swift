@@ -43,7 +43,11 @@ extension ConfigurationReader {
         if let flag = fields["requireFastForward"], let value = decoder.bool(flag, at: path.key("requireFastForward")) {
             configuration.repository.requireFastForward = value
         }
-        if let credentials = fields["credentials"] { self.credentials(credentials, at: path.key("credentials")) }
+        if let credentials = fields["credentials"] {
+            var decoded = configuration.repository.credentials
+            self.credentials(credentials, at: path.key("credentials"), into: &decoded)
+            configuration.repository.credentials = decoded
+        }
         if let signers = fields["signers"] { self.signers(signers, at: path.key("signers")) }
     }
 
@@ -66,14 +70,14 @@ extension ConfigurationReader {
     }
 
     /// `credentials:`: file paths only, never the secrets themselves.
-    private mutating func credentials(_ node: Node, at path: FieldPath) {
+    mutating func credentials(_ node: Node, at path: FieldPath, into credentials: inout GitCredentials) {
         guard let fields = decoder.fields(of: node, at: path, allowed: Self.credentialKeys) else { return }
         if let user = fields["username"], let text = decoder.string(user, at: path.key("username")) {
-            configuration.repository.credentials.username = text
+            credentials.username = text
         }
         func file(_ key: String, into keyPath: WritableKeyPath<GitCredentials, String?>) {
             guard let node = fields[key], let text = absolutePath(node, at: path.key(key)) else { return }
-            configuration.repository.credentials[keyPath: keyPath] = text
+            credentials[keyPath: keyPath] = text
         }
         file("passwordFile", into: \.passwordFile)
         file("sshKeyFile", into: \.sshKeyFile)
@@ -81,7 +85,7 @@ extension ConfigurationReader {
         file("knownHostsFile", into: \.knownHostsFile)
         file("caFile", into: \.caFile)
         if let flag = fields["allowInsecureHTTP"], let value = decoder.bool(flag, at: path.key("allowInsecureHTTP")) {
-            configuration.repository.credentials.allowInsecureHTTP = value
+            credentials.allowInsecureHTTP = value
         }
     }
 
