@@ -41,28 +41,30 @@ struct ConfigurationCheck {
             report(.error, "repository.url", "no repository is configured; set repository.url or pass --repo")
         }
         let credentials = repository.credentials
-        let secrets: [(String, String?)] = [
-            ("passwordFile", credentials.passwordFile), ("sshKeyFile", credentials.sshKeyFile),
-            ("sshKeyPassphraseFile", credentials.sshKeyPassphraseFile),
-        ]
-        for (key, path) in secrets {
-            guard let path else { continue }
-            if let problem = Self.secretFileProblem(path) {
-                report(.error, "repository.credentials.\(key)", problem)
+        func check(_ credentials: GitCredentials, at field: String) {
+            let secrets: [(String, String?)] = [
+                ("passwordFile", credentials.passwordFile), ("sshKeyFile", credentials.sshKeyFile),
+                ("sshKeyPassphraseFile", credentials.sshKeyPassphraseFile),
+            ]
+            for (key, path) in secrets {
+                guard let path else { continue }
+                if let problem = Self.secretFileProblem(path) { report(.error, "\(field).\(key)", problem) }
+            }
+            for (key, path) in [("knownHostsFile", credentials.knownHostsFile), ("caFile", credentials.caFile)] {
+                guard let path else { continue }
+                if let problem = Self.readableFileProblem(path) { report(.error, "\(field).\(key)", problem) }
             }
         }
-        for (key, path) in [("knownHostsFile", credentials.knownHostsFile), ("caFile", credentials.caFile)] {
-            guard let path else { continue }
-            if let problem = Self.readableFileProblem(path) { report(.error, "repository.credentials.\(key)", problem) }
-        }
+        check(credentials, at: "repository.credentials")
         if let policy = repository.signaturePolicy {
             let key = policy.kind == .ssh ? "sshAllowedSigners" : "openPGPKeyring"
             if let problem = Self.readableFileProblem(policy.path) {
                 report(.error, "repository.signers.\(key)", problem)
             }
         }
-        if let url = configuration.fleet?.reports?.url, let problem = Self.urlProblem(url) {
-            report(.error, "fleet.reports.url", problem)
+        if let reports = configuration.fleet?.reports {
+            if let problem = Self.urlProblem(reports.url) { report(.error, "fleet.reports.url", problem) }
+            if let own = reports.credentials { check(own, at: "fleet.reports.credentials") }
         }
         if configuration.fleet != nil, let problem = FleetRefs.hostNameProblem(configuration.hostName) {
             report(.error, "host.name", problem + "; fleet: reports and rings need it")

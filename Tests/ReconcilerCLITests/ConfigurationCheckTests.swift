@@ -119,6 +119,24 @@ struct ConfigurationCheckTests {
         #expect(!text.joined().contains("hunter2"))
     }
 
+    @Test func theReportsRepositoryIsCheckedAndShownWithoutItsPassword() {
+        let loose = secret("reports-token", mode: 0o644)
+        let report = check {
+            $0.fleet = FleetConfiguration(
+                reports: FleetReportsRepository(
+                    url: "https://bot:pw-in-reports@git.example/reports.git",
+                    credentials: GitCredentials(passwordFile: loose)))
+        }
+        #expect(report.findings().map(\.field) == ["fleet.reports.credentials.passwordFile"])
+        let text = report.settings.map { "\($0.key)=\($0.value)" }
+        #expect(text.contains("fleet.reports.url=https://bot:***@git.example/reports.git"))
+        #expect(text.contains("fleet.reports.credentials=its own"))
+        #expect(!text.joined().contains("pw-in-reports"))
+        let shared = check { $0.fleet = FleetConfiguration(reports: FleetReportsRepository(url: "ftp://x/r.git")) }
+        #expect(shared.findings().map(\.field) == ["fleet.reports.url"])
+        #expect(shared.settings.contains { $0.key == "fleet.reports.credentials" && $0.value == "repository.credentials" })
+    }
+
     @Test func aFileWithMistakesIsReportedByLineAndFieldWithoutSettings() throws {
         let file = directory + "/config.yaml"
         try "repository:\n  url: /srv/desired.git\n  brnch: main\npollInterval: soon\n".write(
