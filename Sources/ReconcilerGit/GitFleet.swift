@@ -68,13 +68,19 @@ public final class GitFleet: FleetCoordinating {
         guard let git = try? source() else { return }
         do {
             guard let listing = try reportsForPublishing(git) else { return }
+            if let reports = configuration.reports {
+                next.reportedRefs = ownRefs(listing)
+                next.reportedTo = reports.url
+            }
             guard
                 let updates = FleetRefs.updates(publishing: report, over: listing.map { ($0.name, $0.id) }, now: now)
             else { return }
             if let reports = configuration.reports {
                 reportsListing = nil  // unknown until the push succeeds
+                next.reportedRefs = nil
                 try git.push(updates, to: reports.url, credentials: credentials(reports, git))
                 reportsListing = GitSource.applying(updates, to: listing)
+                next.reportedRefs = ownRefs(GitSource.applying(updates, to: listing))
             } else {
                 try git.push(updates)
             }
@@ -109,13 +115,22 @@ public final class GitFleet: FleetCoordinating {
     }
 
     /// What the remote shows for this host before a push: the poll's listing, or the reports
-    /// repository as last seen (listed once when unknown).
+    /// repository as last seen, by this process or (for `once` from a timer) the one before,
+    /// listed only when neither knows.
     private func reportsForPublishing(_ git: GitSource) throws -> [RemoteReference]? {
         guard let reports = configuration.reports else { return git.lastListing }
         if let reportsListing { return reportsListing }
+        if let known = status.reportedRefs, status.reportedTo == reports.url { return known.map { RemoteReference(name: $0.key, id: $0.value) } }
         let listing = try git.listReferences(of: reports.url, credentials: credentials(reports, git))
         reportsListing = listing
         return listing
+    }
+
+    /// This host's refs in `listing`, as `fleet.json` keeps them.
+    private func ownRefs(_ listing: [RemoteReference]) -> [String: String] {
+        let prefix = FleetRefs.namespace + hostName + "/"
+        return Dictionary(
+            listing.filter { $0.name.hasPrefix(prefix) }.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func credentials(_ reports: FleetReportsRepository, _ git: GitSource) -> GitCredentials {
@@ -141,11 +156,21 @@ public struct FleetStatus: Codable, Sendable, Equatable {
     public var waiting: RingWait?
     public var published: Date?
     public var publishError: String?
+    /// With `fleet.reports`: this host's refs there as last pushed or listed, so that a run
+    /// compares with them instead of listing the reports repository; nil when unknown.
+    public var reportedRefs: [String: String]?
+    /// The reports repository `reportedRefs` describe (the configuration may name another since).
+    public var reportedTo: String?
 
-    public init(waiting: RingWait? = nil, published: Date? = nil, publishError: String? = nil) {
+    public init(
+        waiting: RingWait? = nil, published: Date? = nil, publishError: String? = nil,
+        reportedRefs: [String: String]? = nil, reportedTo: String? = nil
+    ) {
         self.waiting = waiting
         self.published = published
         self.publishError = publishError
+        self.reportedRefs = reportedRefs
+        self.reportedTo = reportedTo
     }
 
     public static func read(stateDirectory: String) -> FleetStatus? {

@@ -87,6 +87,30 @@ struct GitFleetReportsRepositoryTests {
         #expect(try servers.fleetRefs(servers.reportsBare)[base + "quarantined/" + first] == first)
     }
 
+    @Test("a later process (once from a timer) compares with the refs it pushed, not with a listing")
+    func laterProcessRemembers() throws {
+        let servers = try Servers()
+        defer { servers.daemon.stop() }
+        let source = servers.fixture.source(url: servers.daemon.url(for: "repo.git"))
+        let first = try source.update(lastAccepted: nil).commit.id
+        let report = HostReport(host: "canary", ring: 0, applied: first, healthy: first, healthySince: Date())
+        fleet("canary", source, servers).publish(report, now: Date())
+        let afterFirstProcess = servers.requests(for: "reports.git")
+
+        fleet("canary", source, servers).publish(report, now: Date())
+        #expect(servers.requests(for: "reports.git") == afterFirstProcess, "\(servers.daemon.log)")
+
+        // Pointed at another reports repository, the host lists and pushes there.
+        try servers.fixture.upstream.git("init", "-q", "--bare", servers.fixture.serverBase + "/other.git")
+        let other = GitFleet(
+            hostName: "canary",
+            configuration: FleetConfiguration(reports: FleetReportsRepository(url: servers.daemon.url(for: "other.git"))),
+            stateDirectory: servers.fixture.stateDirectory, source: { source }, logger: logger)
+        other.publish(report, now: Date())
+        #expect(servers.requests(for: "other.git") == 2)
+        #expect(try servers.fleetRefs(servers.fixture.serverBase + "/other.git")["refs/reconciler/hosts/canary/applied"] == first)
+    }
+
     @Test("the ring gate lists the reports repository, only when it has a commit to decide on")
     func gateReadsTheReportsRepository() throws {
         let servers = try Servers()
