@@ -120,7 +120,9 @@ public final class GitFleet: FleetCoordinating {
     private func reportsForPublishing(_ git: GitSource) throws -> [RemoteReference]? {
         guard let reports = configuration.reports else { return git.lastListing }
         if let reportsListing { return reportsListing }
-        if let known = status.reportedRefs, status.reportedTo == reports.url { return known.map { RemoteReference(name: $0.key, id: $0.value) } }
+        if let known = status.reportedRefs, status.reportedTo == reports.url {
+            return known.map { RemoteReference(name: $0.key, id: $0.value) }
+        }
         let listing = try git.listReferences(of: reports.url, credentials: credentials(reports, git))
         reportsListing = listing
         return listing
@@ -130,7 +132,8 @@ public final class GitFleet: FleetCoordinating {
     private func ownRefs(_ listing: [RemoteReference]) -> [String: String] {
         let prefix = FleetRefs.namespace + hostName + "/"
         return Dictionary(
-            listing.filter { $0.name.hasPrefix(prefix) }.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+            listing.filter { $0.name.hasPrefix(prefix) }.map { ($0.name, $0.id) },
+            uniquingKeysWith: { first, _ in first })
     }
 
     private func credentials(_ reports: FleetReportsRepository, _ git: GitSource) -> GitCredentials {

@@ -134,7 +134,8 @@ struct ConfigurationCheckTests {
         #expect(!text.joined().contains("pw-in-reports"))
         let shared = check { $0.fleet = FleetConfiguration(reports: FleetReportsRepository(url: "ftp://x/r.git")) }
         #expect(shared.findings().map(\.field) == ["fleet.reports.url"])
-        #expect(shared.settings.contains { $0.key == "fleet.reports.credentials" && $0.value == "repository.credentials" })
+        #expect(
+            shared.settings.contains { $0.key == "fleet.reports.credentials" && $0.value == "repository.credentials" })
     }
 
     @Test func aFileWithMistakesIsReportedByLineAndFieldWithoutSettings() throws {

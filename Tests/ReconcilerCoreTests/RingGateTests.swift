@@ -148,7 +148,10 @@ struct FleetConfigurationTests {
             ("fleet: {reports: {}}\n", "fleet.reports.url: expected the URL of the repository the reports go to"),
             ("fleet: {reports: {url: ''}}\n", "fleet.reports.url: expected a repository path or URL without spaces"),
             ("fleet: {reports: {url: /srv/r.git, branch: main}}\n", "branch"),
-            ("fleet: {reports: {url: /srv/r.git, credentials: {passwordFile: pw}}}\n", "fleet.reports.credentials.passwordFile"),
+            (
+                "fleet: {reports: {url: /srv/r.git, credentials: {passwordFile: pw}}}\n",
+                "fleet.reports.credentials.passwordFile"
+            ),
             ("fleet: {reports: git://x/r.git}\n", "fleet.reports"),
             ("fleet: {ring: -1}\n", "fleet.ring: expected a whole number from 0 to 99, found '-1'"),
             ("fleet: {promote: {after: 0}}\n", "fleet.promote.after: expected a whole number from 1 to 10000"),

@@ -104,11 +104,14 @@ struct GitFleetReportsRepositoryTests {
         try servers.fixture.upstream.git("init", "-q", "--bare", servers.fixture.serverBase + "/other.git")
         let other = GitFleet(
             hostName: "canary",
-            configuration: FleetConfiguration(reports: FleetReportsRepository(url: servers.daemon.url(for: "other.git"))),
+            configuration: FleetConfiguration(
+                reports: FleetReportsRepository(url: servers.daemon.url(for: "other.git"))),
             stateDirectory: servers.fixture.stateDirectory, source: { source }, logger: logger)
         other.publish(report, now: Date())
         #expect(servers.requests(for: "other.git") == 2)
-        #expect(try servers.fleetRefs(servers.fixture.serverBase + "/other.git")["refs/reconciler/hosts/canary/applied"] == first)
+        #expect(
+            try servers.fleetRefs(servers.fixture.serverBase + "/other.git")["refs/reconciler/hosts/canary/applied"]
+                == first)
     }
 
     @Test("the ring gate lists the reports repository, only when it has a commit to decide on")
