@@ -122,7 +122,7 @@ struct DatabaseBackupEndToEndTests {
     }
 
     /// The same backup unit under docker: it names no runtime, and finds the one running `blog`.
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(30)))
     func theSQLiteBackupUnitWorksUnderDockerToo() throws {
         let host = try TestHost.bootFresh("e2e-db-dock")
         try host.mustExec("systemctl", "start", "docker.service", timeout: 180)
