@@ -18,7 +18,7 @@ struct CommandLineEndToEndTests {
         try reconciler(host, ["diff", "--log-target", "stderr"] + arguments)
     }
 
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func dayToDayCommandsOnARealHost() throws {
         let host = try TestHost.bootFresh("e2e-cli1")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler", "/etc/reconciler/config.yaml")

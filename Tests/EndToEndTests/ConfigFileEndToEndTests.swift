@@ -86,7 +86,7 @@ struct ConfigFileEndToEndTests {
         try host.mustExec("curl", "-fsS", "--max-time", "5", "http://127.0.0.1:\(Self.port)/")
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func aChangedFileReloadsTheServiceInPlaceAndAUnitChangeRestartsIt() throws {
         let host = try TestHost.bootFresh("e2e-cfg")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
@@ -153,7 +153,7 @@ struct ConfigFileEndToEndTests {
         try host.stop()
     }
 
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(60)))
     func aPlainUnitWithExecReloadIsReloadedWhenItsFileChanges() throws {
         let host = try TestHost.bootFresh("e2e-cfgu")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")

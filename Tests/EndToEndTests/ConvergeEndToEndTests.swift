@@ -21,7 +21,7 @@ struct ConvergeEndToEndTests {
             """)
     }
 
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func theBlogIsDeployedByACommitAndOnlyChangesRestartIt() throws {
         let host = try TestHost.bootFresh("e2e-once")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
@@ -103,7 +103,7 @@ struct ConvergeEndToEndTests {
         return files
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func driftIsShownByDiffAndHealedByOnceAndForeignUnitsAreLeftAlone() throws {
         let host = try TestHost.bootFresh("e2e-drift")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler", "/etc/systemd/system/web.service")
@@ -166,7 +166,7 @@ struct ConvergeEndToEndTests {
         #expect(try host.mustExec("cat", "/etc/systemd/system/foreign.service") == foreignFile)
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func aServiceLeavingGitIsRemovedAndRemovingEverythingNeedsConsent() throws {
         let host = try TestHost.bootFresh("e2e-prune")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")

@@ -34,7 +34,7 @@ struct DatabaseBackupEndToEndTests {
         return titles.filter { !page.body.contains($0.replacingOccurrences(of: "'", with: "&#39;")) }
     }
 
-    @Test(.timeLimit(.minutes(30)))
+    @Test(.timeLimit(.minutes(60)))
     func postgresBackupFromTheTimerIsRestoredAfterTheDatabaseIsDropped() throws {
         let host = try TestHost.bootFresh("e2e-db-pg")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
@@ -90,7 +90,7 @@ struct DatabaseBackupEndToEndTests {
         #expect(try client.index().contains("After the restore"))
     }
 
-    @Test(.timeLimit(.minutes(30)))
+    @Test(.timeLimit(.minutes(60)))
     func sqliteBackupFromTheTimerIsRestoredAfterTheFileIsDeleted() throws {
         let host = try TestHost.bootFresh("e2e-db-lite")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
@@ -122,7 +122,7 @@ struct DatabaseBackupEndToEndTests {
     }
 
     /// The same backup unit under docker: it names no runtime, and finds the one running `blog`.
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func theSQLiteBackupUnitWorksUnderDockerToo() throws {
         let host = try TestHost.bootFresh("e2e-db-dock")
         try host.mustExec("systemctl", "start", "docker.service", timeout: 180)

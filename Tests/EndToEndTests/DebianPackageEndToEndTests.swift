@@ -53,7 +53,7 @@ struct DebianPackageEndToEndTests {
         "/usr/share/fish/vendor_completions.d/reconciler.fish", "/usr/share/doc/reconciler/copyright",
     ]
 
-    @Test(.timeLimit(.minutes(30)))
+    @Test(.timeLimit(.minutes(60)))
     func theInstalledPackageConvergesTheBlogAndRemoveKeepsTheConfigThatPurgeRemoves() throws {
         let first = try Self.timed("scripts/build-deb") { try Self.buildPackage(version: "0.1.0+e2e1") }
         let second = try Self.buildPackage(version: "0.1.0+e2e2")

@@ -10,7 +10,7 @@ struct DesiredStateEndToEndTests {
     static let dockerHost = "e2e-docker"
     static let repository = "/srv/repo"
 
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(60)))
     func validateAcceptsTheRepositoryAndReportsEveryErrorOfABrokenOne() throws {
         let host = try TestHost.boot(Self.podmanHost)
         try host.copyRepository(to: Self.repository)
@@ -37,7 +37,7 @@ struct DesiredStateEndToEndTests {
         #expect((report?["diagnostics"] as? [Any])?.count ?? 0 >= 2)
     }
 
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(60)))
     func everyRenderedUnitPassesSystemdAnalyzeVerify() throws {
         let host = try TestHost.boot(Self.podmanHost)
         try host.copyRepository(to: Self.repository)
@@ -67,7 +67,7 @@ struct DesiredStateEndToEndTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func theRenderedUnitServesTheBlogBuiltFromTheRealDockerfileAndKeepsPostsAcrossRestarts() throws {
         let host = try TestHost.boot(Self.podmanHost)
         try host.copyRepository(to: Self.repository)
@@ -96,7 +96,7 @@ struct DesiredStateEndToEndTests {
         #expect(try host.mustExec("podman", "volume", "ls", "--format", "{{.Name}}").contains("blog-data"))
     }
 
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(60)))
     func environmentValuesAndArgumentsReachTheContainerByteForByte() throws {
         let host = try TestHost.boot(Self.podmanHost)
         let tricky = #"a "quoted" and 'single' value with spaces, 50% off, $HOME ${PATH} $$ back\slash \\ end\"#
@@ -144,7 +144,7 @@ struct DesiredStateEndToEndTests {
         #expect(result["argv"] as? [String] == arguments)
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func theDockerFlavourOfTheUnitServesTheBlogUnderDockerd() throws {
         let host = try TestHost.boot(Self.dockerHost)
         try host.mustExec("systemctl", "start", "docker.service", timeout: 180)

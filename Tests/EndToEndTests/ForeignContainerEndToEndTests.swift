@@ -26,7 +26,7 @@ struct ForeignContainerEndToEndTests {
     }
 
     @Test(
-        "a foreign container named like a service is left running, and the commit is refused", .timeLimit(.minutes(15)))
+        "a foreign container named like a service is left running, and the commit is refused", .timeLimit(.minutes(60)))
     func aForeignContainerIsLeftRunningAndTheCommitRefused() throws {
         let host = try TestHost.bootFresh("e2e-fcont")
         let work = ConvergeEndToEndTests.work

@@ -41,7 +41,7 @@ struct ForeignUnitEndToEndTests {
         ).stdout
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func installSectionsAndSystemUnitsOfTheHostAreNeverTouched() throws {
         let host = try TestHost.bootFresh("e2e-foreign")
         try host.writeFile("/etc/systemd/system/foreign.service", Self.foreignUnit)

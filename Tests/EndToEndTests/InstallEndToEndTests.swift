@@ -29,7 +29,7 @@ struct InstallEndToEndTests {
         try host.mustExec("stat", "-c", "%a", path).trimmed
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func theInstalledAgentConvergesTheHostUnderItsHardenedUnitAndUninstallKeepsTheConfig() throws {
         let host = try TestHost.bootFresh("e2e-install")
         // bootFresh puts a binary at /usr/local/bin: the installer must do that itself.

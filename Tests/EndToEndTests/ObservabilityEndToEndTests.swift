@@ -19,7 +19,7 @@ struct ObservabilityEndToEndTests {
         return text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("reconciler_") }
     }
 
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func nodeExporterServesMetricsThatFollowADeployARollbackAndASuspension() throws {
         let host = try ReleaseSafetyEndToEndTests.prepare(
             "e2e-obs", files: ConvergeEndToEndTests.smallServices(["web"]))
@@ -92,7 +92,7 @@ struct ObservabilityEndToEndTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func theAgentPostsEachEventOnceAndRetriesThroughAnOutageOfTheReceiver() throws {
         let host = try TestHost.bootFresh("e2e-hook")
         try host.writeRepository(ConvergeEndToEndTests.smallServices(["web"]), to: Self.work)

@@ -60,7 +60,7 @@ struct ProductionEndToEndTests {
 
     @Test(
         "the production desired-state/ comes up on a fresh host in one run, serves HTTPS from its ACME CA with posts in PostgreSQL, and a code commit and a Caddyfile commit deploy without a failed request",
-        .timeLimit(.minutes(40)))
+        .timeLimit(.minutes(60)))
     func theProductionShapeDeploysAndRollsWithoutAFailedRequest() throws {
         let started = Date()
         let host = try TestHost.bootFresh("e2e-prod1")

@@ -88,7 +88,7 @@ struct ProxyEndToEndTests {
 
     @Test(
         "one commit brings up the proxy with a certificate from the ACME server, a redirect, HSTS, a reload that keeps its process, and host-supplied certificates",
-        .timeLimit(.minutes(25)))
+        .timeLimit(.minutes(60)))
     func theProxyServesHTTPSFromACommit() throws {
         let host = try TestHost.bootFresh("e2e-prx1")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")

@@ -37,7 +37,7 @@ struct ReplicaDiffEndToEndTests {
         ]
     }
 
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func diffSelectsAReplicatedServiceAndNamesItsRollingSteps() throws {
         let host = try TestHost.bootFresh("e2e-grp")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")

@@ -89,7 +89,7 @@ struct ReplicasEndToEndTests {
         try host.mustExec("cat", "/etc/systemd/system/\(name)")
     }
 
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func rollingUpdatesKeepAnInstanceAnsweringAndAFailedInstanceRollsBothBack() throws {
         let host = try TestHost.bootFresh("e2e-rep")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")

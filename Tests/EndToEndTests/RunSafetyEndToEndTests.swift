@@ -4,7 +4,7 @@ import Testing
 /// Runs that are killed, run twice at once, or asked about in JSON.
 @Suite(.serialized, .enabled(if: Testbed.shouldRun))
 struct RunSafetyEndToEndTests {
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func aRunKilledMidwayIsFinishedByTheNextAndRunsNeverInterleave() throws {
         let host = try TestHost.bootFresh("e2e-crash")
         let work = ConvergeEndToEndTests.work

@@ -62,7 +62,7 @@ struct SecretsEndToEndTests {
         ).stdout
     }
 
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func aSecretReachesOnlyItsContainerAndRotatesAlone() throws {
         let host = try TestHost.bootFresh("e2e-secret")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler", Self.identity, "/etc/systemd/system/vault.service")

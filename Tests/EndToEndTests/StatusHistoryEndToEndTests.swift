@@ -12,7 +12,7 @@ struct StatusHistoryEndToEndTests {
         try JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func statusAndHistoryShowTheAppliedCommitTheServiceAndAFailedRun() throws {
         let host = try TestHost.bootFresh("e2e-status")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")

@@ -4,7 +4,7 @@ import Testing
 /// `reconciler suspend` on a real host: drift is reported and left alone until `resume`.
 @Suite(.serialized, .enabled(if: Testbed.shouldRun))
 struct SuspendEndToEndTests {
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(60)))
     func aSuspendedHostDoesNotHealDriftAndHealsItAfterResume() throws {
         let host = try TestHost.bootFresh("e2e-suspend")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")

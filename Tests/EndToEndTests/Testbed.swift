@@ -5,6 +5,11 @@ import Testing
 ///
 /// End-to-end tests need root and systemd-nspawn. Where they are missing the tests fail
 /// with the reason when CI=true, and are skipped with the reason printed otherwise.
+///
+/// Every end-to-end test's time limit is 60 minutes, however short the test: a test's
+/// clock starts when it is scheduled, and the test bodies block their threads, so on a 2-core
+/// machine they run about two at a time and a short test may wait behind long ones (a CI run
+/// failed two 10-minute limits on tests that take seconds). The limits catch hangs, not slowness.
 enum Testbed {
     static let repositoryRoot: String = {
         // .../Tests/EndToEndTests/Testbed.swift -> repository root

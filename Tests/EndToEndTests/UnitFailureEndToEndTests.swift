@@ -28,7 +28,7 @@ struct UnitFailureEndToEndTests {
         text.components(separatedBy: part).count - 1
     }
 
-    @Test(.timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(60)))
     func aUnitThatFailsToStartIsReportedWithItsLogOnce() throws {
         let host = try TestHost.bootFresh("e2e-unitf")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")
