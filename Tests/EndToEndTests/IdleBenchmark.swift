@@ -15,7 +15,7 @@ struct IdleBenchmark {
     static let daemonURL = "git://127.0.0.1/desired.git"
     static let poll = 5.0
 
-    @Test(.timeLimit(.minutes(30)))
+    @Test(.timeLimit(.minutes(60)))
     func theIdleAgentIsMeasured() throws {
         let host = try TestHost.bootFresh("bidle1")
         try host.mustExec("rm", "-rf", "/var/lib/reconciler")

@@ -13,7 +13,7 @@ struct LabelsEndToEndTests {
 
     @Test(
         "the production desired-state/ splits by label across two app hosts and a db host from one commit, and a host no label selects is refused",
-        .timeLimit(.minutes(45)))
+        .timeLimit(.minutes(60)))
     func oneRepositoryThreeHosts() async throws {
         let started = Date()
         let db = try TestHost.bootFresh("e2e-fldb")

@@ -75,7 +75,7 @@ struct ReportsRepositoryEndToEndTests {
         try Command.run("/usr/bin/git", ["--git-dir", bare, "for-each-ref", "refs/reconciler"]).stdout
     }
 
-    @Test(.timeLimit(.minutes(15)))
+    @Test(.timeLimit(.minutes(60)))
     func reportsGoToTheirOwnRepositoryAndIdleRunsNeverContactIt() throws {
         let canary = try TestHost.bootFresh("e2e-frep0")
         let follower = try TestHost.bootFresh("e2e-frep1")

@@ -124,7 +124,7 @@ struct RingsEndToEndTests {
         return Dictionary(uniqueKeysWithValues: hosts.map { ($0["host"] as? String ?? "", $0) })
     }
 
-    @Test(.timeLimit(.minutes(20)))
+    @Test(.timeLimit(.minutes(60)))
     func aCommitReachesRing1OnlyAfterRing0IsHealthyAndAFailingOneStopsAtRing0() throws {
         let canary = try TestHost.bootFresh("e2e-ring0")
         let follower = try TestHost.bootFresh("e2e-ring1a")
