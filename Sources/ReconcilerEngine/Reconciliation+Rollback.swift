@@ -25,7 +25,8 @@ extension Reconciliation {
         let restored: [String]
         let back: Assessment
         do throws(ReconcileError) {
-            back = try assess(revision: try revision(healthy, in: source), source: source, store: store)
+            back = try assess(
+                revision: try revision(healthy, in: source), source: source, store: store, knownGood: true)
             guard back.plan.refusals.isEmpty else {
                 throw ReconcileError(
                     .health,

@@ -119,7 +119,8 @@ public final class Reconciliation {
             logger.debug(
                 "commit \(commit.prefix(12)) is quarantined; staying on \(healthy.prefix(12)) until a newer commit arrives or `reconciler retry`",
                 metadata: ["commit": "\(commit)", "healthy": "\(healthy)"])
-            var assessment = try assess(revision: try revision(healthy, in: source), source: source, store: store)
+            var assessment = try assess(
+                revision: try revision(healthy, in: source), source: source, store: store, knownGood: true)
             assessment.heldBack = commit
             return assessment
         }
@@ -155,8 +156,13 @@ public final class Reconciliation {
     }
 
     /// Validates and renders one commit, observes the host and plans.
+    /// - Parameter knownGood: the commit is a release this host already ran healthy (a rollback
+    ///   or staying on it while a newer one is quarantined). It was accepted then, so an empty
+    ///   selection or a plan that removes every unit is not refused again: that was the
+    ///   operator's choice (`allowEmpty` then), and refusing would strand the host on the
+    ///   failed release.
     func assess(
-        revision: Revision, source: any DesiredStateSource, store: any RunStore
+        revision: Revision, source: any DesiredStateSource, store: any RunStore, knownGood: Bool = false
     ) throws(ReconcileError) -> Assessment {
         let commit = revision.id
         let tree: any RepositoryTree
@@ -190,7 +196,8 @@ public final class Reconciliation {
                     + " fix it in git:\n" + hostProblems.map { "  \($0)" }.joined(separator: "\n"),
                 commit: commit, diagnostics: hostProblems)
         }
-        if !configuration.allowEmpty, let problem = state.emptySelectionProblem(forHost: configuration.host) {
+        if !configuration.allowEmpty, !knownGood, let problem = state.emptySelectionProblem(forHost: configuration.host)
+        {
             throw ReconcileError(
                 .validation, "commit \(commit.prefix(12)) gives this host nothing, so nothing was changed: \(problem)",
                 commit: commit)
@@ -214,7 +221,7 @@ public final class Reconciliation {
         let observed = try observer().observe(desired: desired, inventory: inventory)
         let plan = Planner.plan(
             desired: desired, observed: observed, inventory: inventory,
-            policy: PlanningPolicy(allowRemovingEveryUnit: configuration.allowEmpty))
+            policy: PlanningPolicy(allowRemovingEveryUnit: configuration.allowEmpty || knownGood))
         return Assessment(
             commit: revision, change: .unchanged, desired: desired, observed: observed, inventory: inventory,
             plan: plan,

@@ -197,3 +197,34 @@ struct RollbackTests {
         #expect(try engine.store.summary().lastHealthy?.commit == bad)
     }
 }
+
+/// A healthy release may be empty (applied with `allowEmpty`): going back to it removes what
+/// the failed release added, and is not refused as "removing every unit" once allowEmpty is off.
+struct RollbackToEmptyReleaseTests {
+    @Test("a failed release rolls back to a healthy empty release even with allowEmpty off")
+    func rollsBackToAnEmptyRelease() throws {
+        let engine = EngineFixture()
+        engine.repository.commit(DesiredFiles.blog(version: "1"))
+        try engine.once()
+        engine.configuration.allowEmpty = true
+        let empty = engine.repository.commit(["desired-state/.gitkeep": ""])
+        try engine.once()
+        #expect(engine.host.files["blog.service"] == nil)
+
+        engine.configuration.allowEmpty = false
+        engine.host.failStarts(of: "blog.service")
+        let failing = engine.repository.commit(DesiredFiles.blog(version: "2"))
+        let error = #expect(throws: ReconcileError.self) { try engine.once() }
+
+        #expect(error?.commit == failing)
+        #expect(error?.message.contains("rolled back to \(empty.prefix(12))") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("refused") == false, "\(String(describing: error))")
+        #expect(engine.host.files["blog.service"] == nil)
+        #expect(try engine.store.summary().lastHealthy?.commit == empty)
+
+        // Staying on the empty release while the failed commit is quarantined is not refused either.
+        let held = try engine.once()
+        #expect(held.commit == empty)
+        #expect(held.heldBack == failing)
+    }
+}
