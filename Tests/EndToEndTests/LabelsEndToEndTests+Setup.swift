@@ -47,20 +47,7 @@ extension LabelsEndToEndTests {
 
     /// An internal CA and the site's certificate, placed on an app host by its operator.
     static func placeCertificates(_ host: TestHost) throws {
-        try host.mustExec(
-            "sh", "-c",
-            """
-            set -e
-            mkdir -p /root/ca /etc/reconciler/certs && cd /root/ca
-            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
-              -subj "/CN=testbed internal CA" -keyout ca.key -out ca.pem 2>/dev/null
-            openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=\(site)" \
-              -keyout /etc/reconciler/certs/site.key -out site.csr 2>/dev/null
-            printf 'subjectAltName=DNS:\(site)\\nextendedKeyUsage=serverAuth\\n' > san.ext
-            openssl x509 -req -in site.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
-              -extfile san.ext -out /etc/reconciler/certs/site.crt 2>/dev/null
-            chown 990:990 /etc/reconciler/certs/site.key && chmod 0400 /etc/reconciler/certs/site.key
-            """)
+        try host.placeInternalCACertificate(for: site)
     }
 
     /// The repository's production desired-state/ committed on the db host and served there by
